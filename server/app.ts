@@ -1,0 +1,27 @@
+import express from 'express';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { AppDeps } from './deps';
+import { errorHandler, notFound } from './http/errors';
+import { healthRoutes } from './health/health.routes';
+import { areaRoutes } from './areas/areas.routes';
+import { importRoutes } from './import/import.routes';
+import { tileRoutes } from './tiles/tiles.routes';
+import { openapiRoutes } from './openapi/openapi.routes';
+
+/** Builds the Express app without listening, so tests can bind it to port 0. */
+export function buildApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/api', healthRoutes(deps));
+  app.use('/api', areaRoutes(deps));
+  app.use('/api/import', importRoutes(deps));
+  app.use('/api', openapiRoutes());
+  app.use('/tiles', tileRoutes(deps));
+  app.use('/api', (req, _res, next) => next(notFound(`route ${req.method} /api${req.path}`)));
+
+  const clientDir = path.resolve('dist/client');
+  if (existsSync(clientDir)) app.use(express.static(clientDir));
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,36 @@
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from './app';
+import { progressBar } from './cli/progress';
+import { loadConfig } from './config';
+import { openDb } from './db/knex';
+import { isEmpty, seedDemo } from './demo/seed';
+
+const config = loadConfig();
+const db = await openDb({ url: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite') });
+console.log(`database: ${db.backend}${db.backend === 'embedded' ? ` (${path.resolve(config.DATA_DIR, 'pglite')})` : ''}`);
+
+if (config.SEED_DEMO && (await isEmpty(db))) {
+  const bar = progressBar('seeding Qixia demo');
+  const t0 = Date.now();
+  await seedDemo(db, (pct, stage) => bar.update(pct, stage));
+  bar.done(`in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+const server = buildApp({ db, config }).listen(config.PORT, config.HOST, () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(`gridatlas listening on http://${config.HOST}:${port}`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: closing`);
+  server.close();
+  server.closeAllConnections();
+  await db.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
