@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import type { AppDeps } from '../deps';
+import { apiRouter } from '../http/api-router';
+import { notFound } from '../http/errors';
+import { parseOr400 } from '../http/validate';
+import { areaCode, listAreasQuery, listGridsQuery } from './areas.schema';
+import { getArea, listAreas, listGrids, listLayers } from './areas.repo';
+import { toFeature, toFeatureCollection } from './feature-collection';
+
+const geojson = 'application/geo+json';
+
+export function areaRoutes({ db }: AppDeps) {
+  const { router, add } = apiRouter('/api');
+  add({ method: 'get', path: '/areas', summary: 'Administrative areas as GeoJSON, filtered and paged', tag: 'areas', query: listAreasQuery, produces: geojson }, async (req, res) => {
+    const q = parseOr400(listAreasQuery, req.query);
+    const { rows, numberMatched } = await listAreas(db.knex, q);
+    res.type(geojson).json(toFeatureCollection(rows, numberMatched));
+  });
+  add({ method: 'get', path: '/areas/:code', summary: 'One area with its households, population and area', tag: 'areas', produces: geojson }, async (req, res) => {
+    const { code } = parseOr400(z.object({ code: areaCode }), req.params, 'path');
+    const row = await getArea(db.knex, code);
+    if (!row) throw notFound(`area ${code}`);
+    const { households, population, addressPoints, areaM2, ...rest } = row;
+    const feature = toFeature(rest);
+    feature.properties = { ...feature.properties, stats: { households, population, addressPoints, areaM2 } };
+    res.type(geojson).json(feature);
+  });
+  add({ method: 'get', path: '/layers', summary: 'Grid layers with their plans and grid counts', tag: 'grids' }, async (_req, res) => {
+    res.json(await listLayers(db.knex));
+  });
+  add({ method: 'get', path: '/layers/:id/grids', summary: "A layer's grids as GeoJSON, filtered and paged", tag: 'grids', query: listGridsQuery, produces: geojson }, async (req, res) => {
+    const { id } = parseOr400(z.object({ id: z.coerce.number().int().positive() }), req.params, 'path');
+    const q = parseOr400(listGridsQuery, req.query);
+    const { rows, numberMatched } = await listGrids(db.knex, id, q);
+    res.type(geojson).json(toFeatureCollection(rows, numberMatched));
+  });
+  return router;
+}
