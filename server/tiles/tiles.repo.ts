@@ -1,0 +1,92 @@
+import type { Knex } from 'knex';
+import { fromGeojsonVt, type TileFeature } from 'vt-pbf';
+import type { Geometry } from 'geojson';
+import { BUFFER, EXTENT, type TileSource } from './sources';
+import { simplifyToleranceM, tileBounds3857, type TileAddress } from './tile-math';
+
+/**
+ * Rows of a source inside the tile (plus its buffer), projected to 3857 and simplified for the
+ * zoom. The bbox test on the 4326 envelope lets the GiST index on geom do the filtering.
+ */
+function sourceRows(knex: Knex, src: TileSource, t: TileAddress) {
+  const props = Object.entries(src.properties).map(([name, expr]) => `${expr} as "${name}"`).join(', ');
+  const geom3857 = src.geometry === 'point'
+    ? 'ST_Transform(t.geom, 3857)'
+    : `ST_Simplify(ST_Transform(t.geom, 3857), ${simplifyToleranceM(t.z)}, true)`;
+  const where = src.where ? `and (${src.where})` : '';
+  return {
+    sql: `select ${props}, ${geom3857} as g from ${src.table} t
+          where t.geom && ST_Transform(ST_TileEnvelope(?, ?, ?, margin => ?), 4326) ${where}`,
+    bindings: [t.z, t.x, t.y, BUFFER / EXTENT],
+  };
+}
+
+/** Encodes with PostGIS's own ST_AsMVT (needs PostGIS built with protobuf-c). */
+export async function encodeWithPostgis(knex: Knex, src: TileSource, t: TileAddress): Promise<Buffer> {
+  const rows = sourceRows(knex, src, t);
+  const names = Object.keys(src.properties).map((n) => `"${n}"`).join(', ');
+  const { rows: out } = await knex.raw(
+    `with src as (${rows.sql})
+     select ST_AsMVT(q, ?, ${EXTENT}, 'geom') as tile from (
+       select ${names}, ST_AsMVTGeom(src.g, ST_TileEnvelope(?, ?, ?), ${EXTENT}, ${BUFFER}, true) as geom from src
+     ) q where q.geom is not null`,
+    [...rows.bindings, src.id, t.z, t.x, t.y],
+  );
+  return Buffer.from(out[0]?.tile ?? []);
+}
+
+/**
+ * Encodes without ST_AsMVT (the embedded PostGIS lacks protobuf-c): PostGIS clips, moves the
+ * geometry into tile units and snaps it to the integer grid; vt-pbf writes the protobuf.
+ */
+export async function encodeWithVtPbf(knex: Knex, src: TileSource, t: TileAddress): Promise<Buffer> {
+  const rows = sourceRows(knex, src, t);
+  const b = tileBounds3857(t);
+  const scale = EXTENT / b.sizeM;
+  const bufferM = (BUFFER / EXTENT) * b.sizeM;
+  const clip = src.geometry === 'point'
+    ? `case when ST_Intersects(src.g, ST_Expand(ST_MakeEnvelope(?, ?, ?, ?, 3857), ?)) then src.g end`
+    : `ST_ClipByBox2D(src.g, ST_Expand(ST_MakeEnvelope(?, ?, ?, ?, 3857), ?))`;
+  const inTileUnits = `ST_SnapToGrid(ST_Affine(${clip}, ?, 0, 0, ?, ?, ?), 1)`;
+  // MVT wants exterior rings with positive area in y-down tile units, which is CCW by the numbers
+  const cleaned = src.geometry === 'polygon'
+    ? `ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(${inTileUnits}), 3))`
+    : inTileUnits;
+  const names = Object.keys(src.properties).map((n) => `"${n}"`).join(', ');
+  const { rows: out } = await knex.raw(
+    `with src as (${rows.sql})
+     select ${names}, ST_AsGeoJSON(tg) as gj from (select ${names}, ${cleaned} as tg from src) q
+     where tg is not null and not ST_IsEmpty(tg)`,
+    [...rows.bindings, b.minX, b.minY, b.maxX, b.maxY, bufferM, scale, -scale, -b.minX * scale, b.maxY * scale],
+  );
+  const features = out.map((r: Record<string, unknown>) => toTileFeature(r, Object.keys(src.properties)));
+  return Buffer.from(fromGeojsonVt({ [src.id]: { features } }, { version: 2, extent: EXTENT }));
+}
+
+function toTileFeature(row: Record<string, unknown>, propertyNames: string[]): TileFeature {
+  const g = JSON.parse(row.gj as string) as Geometry;
+  const tags: TileFeature['tags'] = {};
+  for (const n of propertyNames) {
+    const v = row[n];
+    if (v !== null && v !== undefined) tags[n] = typeof v === 'object' ? JSON.stringify(v) : (v as string | number);
+  }
+  switch (g.type) {
+    case 'Point': return { type: 1, geometry: [g.coordinates], tags };
+    case 'MultiPoint': return { type: 1, geometry: g.coordinates, tags };
+    case 'LineString': return { type: 2, geometry: [g.coordinates], tags };
+    case 'MultiLineString': return { type: 2, geometry: g.coordinates, tags };
+    case 'Polygon': return { type: 3, geometry: g.coordinates, tags };
+    case 'MultiPolygon': return { type: 3, geometry: g.coordinates.flat(), tags };
+    default: throw new Error(`unexpected tile geometry ${g.type}`);
+  }
+}
+
+/** Whether this PostGIS can write MVT itself; the embedded build cannot. */
+export async function postgisHasMvt(knex: Knex): Promise<boolean> {
+  try {
+    await knex.raw(`select ST_AsMVTGeom('POINT(1 1)'::geometry, ST_MakeEnvelope(0, 0, 2, 2))`);
+    return true;
+  } catch {
+    return false;
+  }
+}

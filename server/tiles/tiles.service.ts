@@ -1,0 +1,19 @@
+import type { Db } from '../db/knex';
+import type { TileSource } from './sources';
+import { encodeWithPostgis, encodeWithVtPbf, postgisHasMvt } from './tiles.repo';
+import type { TileAddress } from './tile-math';
+
+export type TileEncoder = 'postgis' | 'vt-pbf';
+
+/** Picks the encoder once per database: ST_AsMVT where PostGIS has it, else vt-pbf. */
+export function createTileService(db: Db) {
+  let encoder: Promise<TileEncoder> | undefined;
+  const pickEncoder = () => (encoder ??= postgisHasMvt(db.knex).then((ok) => (ok ? 'postgis' : 'vt-pbf')));
+  return {
+    encoder: pickEncoder,
+    async tile(src: TileSource, t: TileAddress): Promise<Buffer> {
+      const which = await pickEncoder();
+      return which === 'postgis' ? encodeWithPostgis(db.knex, src, t) : encodeWithVtPbf(db.knex, src, t);
+    },
+  };
+}
