@@ -1,0 +1,45 @@
+import { getJson } from './http';
+import type {
+  AreaCollection,
+  AreaDetail,
+  AreaLabelCollection,
+  AreaLevel,
+  ClientConfig,
+  HealthStatus,
+  TileSourceInfo,
+} from './types';
+
+export const fetchHealth = (): Promise<HealthStatus> => getJson('/api/health');
+
+export const fetchClientConfig = (): Promise<ClientConfig> => getJson('/api/client-config');
+
+export const fetchTileSources = (): Promise<TileSourceInfo[]> => getJson('/api/sources');
+
+export const fetchArea = (code: string, signal?: AbortSignal): Promise<AreaDetail> =>
+  getJson(`/api/areas/${encodeURIComponent(code)}`, signal);
+
+export interface AreaQuery {
+  level: AreaLevel;
+  parent?: string;
+}
+
+const PAGE_SIZE = 1000;
+
+/** Every area of a level with its full geometry, fetched page by page. */
+export const fetchAreas = (query: AreaQuery): Promise<AreaCollection> => fetchAllPages(query, false);
+
+/** Every area of a level as a label point (a point on its surface). */
+export const fetchAreaLabels = (query: AreaQuery): Promise<AreaLabelCollection> =>
+  fetchAllPages(query, true) as Promise<AreaLabelCollection>;
+
+async function fetchAllPages({ level, parent }: AreaQuery, asLabels: boolean): Promise<AreaCollection> {
+  const features: AreaCollection['features'] = [];
+  for (let offset = 0; ; offset += PAGE_SIZE) {
+    const params = new URLSearchParams({ level, limit: String(PAGE_SIZE), offset: String(offset) });
+    if (parent) params.set('parent', parent);
+    if (asLabels) params.set('geometry', 'label');
+    const page = await getJson<AreaCollection>(`/api/areas?${params}`);
+    features.push(...page.features);
+    if (page.features.length < PAGE_SIZE) return { type: 'FeatureCollection', features };
+  }
+}

@@ -1,0 +1,132 @@
+import { MapboxOverlay } from '@deck.gl/mapbox';
+import { TextLayer } from '@deck.gl/layers';
+import type { MapLibreMap } from 'maplibre-gl';
+import { fetchAreaLabels } from '../api/gridatlas-api';
+import type { AreaLabelCollection } from '../api/types';
+import { focusLevelAt } from '../map/focus-level';
+import type { LayerToggle } from './layer-toggle';
+
+type LabelledLevel = 'street' | 'community';
+
+interface AreaLabel {
+  name: string;
+  position: [number, number];
+}
+
+interface LabelSet {
+  labels: AreaLabel[];
+  /** Every character of the names: what the font atlas must hold. */
+  characterSet: Set<string>;
+}
+
+const EMPTY_LABEL_SET: LabelSet = { labels: [], characterSet: new Set() };
+
+/** What a label layer holds, for tests and debugging. */
+export interface LabelLayerSummary {
+  id: string;
+  visible: boolean;
+  names: string[];
+}
+
+/** System fonts that carry Chinese; nothing is downloaded. */
+const LABEL_FONT_FAMILY =
+  '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
+
+const LABEL_STYLE: Record<LabelledLevel, { size: number; colour: [number, number, number]; weight: number }> = {
+  street: { size: 15, colour: [29, 36, 51], weight: 600 },
+  community: { size: 13, colour: [60, 68, 84], weight: 400 },
+};
+
+const labelLayerId = (level: LabelledLevel) => `${level}-labels`;
+
+/**
+ * Area names drawn by deck.gl's TextLayer over the map, so no glyph server is needed: the font
+ * atlas holds exactly the characters of the names in use. Streets are labelled at low zoom,
+ * communities from `COMMUNITY_FOCUS_ZOOM` on.
+ */
+export class AreaLabels implements LayerToggle {
+  readonly id = 'labels';
+  readonly titleKey = 'layer.labels';
+  readonly swatch = '#1d2433';
+
+  private readonly overlay = new MapboxOverlay({ interleaved: false, layers: [] });
+  private labelSets: Record<LabelledLevel, LabelSet> = { street: EMPTY_LABEL_SET, community: EMPTY_LABEL_SET };
+  private layers: TextLayer<AreaLabel>[] = [];
+  private shown = true;
+  private renderedFocus: LabelledLevel | null = null;
+
+  constructor(private readonly map: MapLibreMap) {
+    map.addControl(this.overlay);
+    map.on('zoom', () => {
+      if (focusLevelAt(map.getZoom()) !== this.renderedFocus) this.render();
+    });
+  }
+
+  /** Fetches the label points of streets and communities and draws them. */
+  async load(): Promise<void> {
+    const [streets, communities] = await Promise.all([
+      fetchAreaLabels({ level: 'street' }),
+      fetchAreaLabels({ level: 'community' }),
+    ]);
+    this.labelSets = { street: toLabelSet(streets), community: toLabelSet(communities) };
+    this.render();
+  }
+
+  isVisible(): boolean {
+    return this.shown;
+  }
+
+  setVisible(visible: boolean): void {
+    this.shown = visible;
+    this.render();
+  }
+
+  summary(): LabelLayerSummary[] {
+    return this.layers.map((layer) => ({
+      id: layer.id,
+      visible: layer.props.visible,
+      names: (layer.props.data as AreaLabel[]).map((label) => label.name),
+    }));
+  }
+
+  private render(): void {
+    const focus = focusLevelAt(this.map.getZoom());
+    this.renderedFocus = focus;
+    this.layers = (['street', 'community'] as const).map((level) =>
+      textLayer(level, this.labelSets[level], this.shown && level === focus),
+    );
+    this.overlay.setProps({ layers: this.layers });
+  }
+}
+
+function toLabelSet(collection: AreaLabelCollection): LabelSet {
+  const labels = collection.features.map(
+    (feature): AreaLabel => ({
+      name: feature.properties.name,
+      position: [feature.geometry.coordinates[0], feature.geometry.coordinates[1]],
+    }),
+  );
+  return { labels, characterSet: new Set(labels.flatMap((label) => [...label.name])) };
+}
+
+function textLayer(level: LabelledLevel, { labels, characterSet }: LabelSet, visible: boolean): TextLayer<AreaLabel> {
+  const style = LABEL_STYLE[level];
+  return new TextLayer<AreaLabel>({
+    id: labelLayerId(level),
+    data: labels,
+    visible,
+    characterSet,
+    fontFamily: LABEL_FONT_FAMILY,
+    fontWeight: style.weight,
+    fontSettings: { sdf: true, fontSize: 64, buffer: 10, radius: 16 },
+    outlineWidth: 7,
+    outlineColor: [255, 255, 255, 235],
+    getText: (label) => label.name,
+    getPosition: (label) => label.position,
+    getSize: style.size,
+    sizeUnits: 'pixels',
+    getColor: style.colour,
+    getTextAnchor: 'middle',
+    getAlignmentBaseline: 'center',
+  });
+}
