@@ -1,0 +1,270 @@
+/**
+ * Browser test of the web client against the real server: `npm run test:browser`.
+ *
+ * Builds on `vite build` having run (the npm script does it), starts `tsx server/main.ts` on a free
+ * port with a fresh DATA_DIR (the first start seeds the Qixia demo), opens the page in Debian's
+ * Chromium and checks what the map renders, the labels, the inspect panel, the language switch
+ * and that the page fetched nothing from outside this machine.
+ * Set E2E_BASE_URL to test a server that is already running instead of starting one.
+ * Set CHROMIUM_PATH to use another Chromium than /usr/bin/chromium.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+// For the `window.__gridatlas` declaration used inside page.evaluate.
+import type {} from '../../client/src/main';
+import { Checks, sameSet } from './support/checks';
+import { startServer, type RunningServer } from './support/server-process';
+
+const SERVER_START_TIMEOUT_MS = 5 * 60_000;
+const MAP_READY_TIMEOUT_MS = 2 * 60_000;
+const UI_TIMEOUT_MS = 30_000;
+const DISTRICT_CODE = '320113000000';
+const EXPECTED_STREET_COUNT = 9;
+const SCREENSHOT_PATH = 'test-results/map.png';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+interface AreaSummary {
+  code: string;
+  name: string;
+  /** [lng, lat] of a point inside the area. */
+  labelPoint: [number, number];
+}
+
+interface ExpectedAreas {
+  streets: AreaSummary[];
+  communityCodes: string[];
+}
+
+interface AreaFeatureJson {
+  properties: { code: string; name: string };
+  geometry: { coordinates: [number, number] };
+}
+
+/** What the API says the map should show: every street (with a label point) and every community. */
+async function fetchExpectedAreas(baseUrl: string): Promise<ExpectedAreas> {
+  const get = async (query: string) => {
+    const response = await fetch(`${baseUrl}/api/areas?${query}`);
+    if (!response.ok) throw new Error(`GET /api/areas?${query} answered ${response.status}`);
+    return ((await response.json()) as { features: AreaFeatureJson[] }).features;
+  };
+  const [streets, communities] = await Promise.all([
+    get('level=street&limit=1000&geometry=label'),
+    get('level=community&limit=1000'),
+  ]);
+  return {
+    streets: streets.map(({ properties, geometry }) => ({
+      code: properties.code,
+      name: properties.name,
+      labelPoint: geometry.coordinates,
+    })),
+    communityCodes: communities.map((f) => f.properties.code),
+  };
+}
+
+const isOnThisMachine = (url: string): boolean => {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'data:' || protocol === 'blob:') return true;
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+};
+
+/** The distinct area codes per level among the features the map has drawn from the `areas` source. */
+async function renderedAreaCodes(page: Page): Promise<Record<string, string[]>> {
+  return page.evaluate(() => {
+    const byLevel: Record<string, string[]> = {};
+    for (const feature of window.__gridatlas!.map.queryRenderedFeatures()) {
+      if (feature.source !== 'areas') continue;
+      const level = String(feature.properties.level);
+      const codes = (byLevel[level] ??= []);
+      if (!codes.includes(String(feature.properties.code))) codes.push(String(feature.properties.code));
+    }
+    return byLevel;
+  });
+}
+
+async function waitForMapReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.__gridatlas !== undefined, null, { timeout: MAP_READY_TIMEOUT_MS });
+  await page.evaluate(
+    (timeoutMs) =>
+      Promise.race([
+        window.__gridatlas!.ready,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`map not ready after ${timeoutMs} ms`)), timeoutMs),
+        ),
+      ]),
+    MAP_READY_TIMEOUT_MS,
+  );
+}
+
+/** Clicks the map at a geographic point. */
+async function clickMapAt(page: Page, [lng, lat]: [number, number]): Promise<void> {
+  const { x, y } = await page.evaluate(
+    (lngLat) => {
+      const map = window.__gridatlas!.map;
+      const point = map.project(lngLat);
+      const box = map.getCanvas().getBoundingClientRect();
+      return { x: box.left + point.x, y: box.top + point.y };
+    },
+    [lng, lat] as [number, number],
+  );
+  await page.mouse.click(x, y);
+}
+
+const textOf = async (page: Page, selector: string): Promise<string> =>
+  (await page.locator(selector).first().textContent({ timeout: UI_TIMEOUT_MS })) ?? '';
+
+async function checkMap(page: Page, expected: ExpectedAreas, checks: Checks): Promise<void> {
+  await waitForMapReady(page);
+  checks.check('map is ready (first idle with all tile sources and labels loaded)', true);
+
+  const rendered = await renderedAreaCodes(page);
+  const districts = rendered.district ?? [];
+  checks.check(
+    `exactly 1 district is rendered, ${DISTRICT_CODE}`,
+    districts.length === 1 && districts[0] === DISTRICT_CODE,
+    `rendered: ${JSON.stringify(districts)}`,
+  );
+  const streets = rendered.street ?? [];
+  checks.check(
+    `${EXPECTED_STREET_COUNT} distinct streets are rendered, the ones the API lists`,
+    streets.length === EXPECTED_STREET_COUNT && sameSet(streets, expected.streets.map((s) => s.code)),
+    `rendered ${streets.length}: ${streets.join(', ')}; API: ${expected.streets.map((s) => s.code).join(', ')}`,
+  );
+  const communities = rendered.community ?? [];
+  const missing = expected.communityCodes.filter((code) => !communities.includes(code));
+  checks.check(
+    `all ${expected.communityCodes.length} communities the API lists are rendered at the district view`,
+    expected.communityCodes.length > 0 && communities.length === expected.communityCodes.length && missing.length === 0,
+    `rendered ${communities.length}; missing: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' …' : ''}`,
+  );
+
+  const labelLayers = await page.evaluate(() => window.__gridatlas!.labels());
+  const streetLabels = labelLayers.find((layer) => layer.id === 'street-labels');
+  const streetNames = expected.streets.map((s) => s.name);
+  checks.check(
+    `the street label layer is shown and holds the ${EXPECTED_STREET_COUNT} street names`,
+    !!streetLabels?.visible &&
+      streetLabels.names.length === EXPECTED_STREET_COUNT &&
+      sameSet(streetLabels.names, streetNames),
+    `label layers: ${JSON.stringify(labelLayers.map((l) => ({ ...l, names: l.names.slice(0, 12) })))}`,
+  );
+}
+
+async function checkInspectPanel(page: Page, street: AreaSummary, checks: Checks): Promise<void> {
+  await clickMapAt(page, street.labelPoint);
+  const shownName = await page
+    .waitForFunction(
+      (name) => document.querySelector('#inspect-panel [data-field="name"] dd')?.textContent === name,
+      street.name,
+      { timeout: UI_TIMEOUT_MS },
+    )
+    .then(() => street.name, () => textOf(page, '#inspect-panel').catch(() => '(no inspect panel)'));
+  checks.check(
+    `clicking street ${street.name} shows its name in the inspect panel`,
+    shownName === street.name,
+    `panel: ${shownName}`,
+  );
+  const households = await textOf(page, '#inspect-panel [data-field="households"] dd').catch(() => '');
+  const householdCount = Number(households.replace(/\D/g, ''));
+  checks.check('the inspect panel shows a household count > 0', householdCount > 0, `households: "${households}"`);
+}
+
+async function checkLanguageSwitch(page: Page, checks: Checks): Promise<void> {
+  const layersTitle = '#side-panel .panel-section h2';
+  const householdsLabel = '#inspect-panel [data-field="households"] dt';
+  const before = [await textOf(page, layersTitle), await textOf(page, householdsLabel)];
+  await page.click('#locale-switch');
+  await page.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: UI_TIMEOUT_MS });
+  const after = [await textOf(page, layersTitle), await textOf(page, householdsLabel)];
+  checks.check(
+    'switching to English changes the UI strings (图层 → Layers, 户数 → Households)',
+    before[0] === '图层' && before[1] === '户数' && after[0] === 'Layers' && after[1] === 'Households',
+    `before: ${JSON.stringify(before)}, after: ${JSON.stringify(after)}`,
+  );
+}
+
+async function saveScreenshot(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const map = window.__gridatlas!.map;
+        map.once('idle', () => resolve());
+        map.triggerRepaint();
+      }),
+  );
+  mkdirSync(path.dirname(SCREENSHOT_PATH), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT_PATH });
+}
+
+async function run(checks: Checks, stopOnSignal: (stop: () => Promise<void>) => void): Promise<void> {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  const pageErrors: string[] = [];
+  const cleanUp = async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  };
+  stopOnSignal(cleanUp);
+  try {
+    server = process.env.E2E_BASE_URL
+      ? { baseUrl: process.env.E2E_BASE_URL.replace(/\/$/, ''), stop: async () => undefined }
+      : await startServer(SERVER_START_TIMEOUT_MS);
+    checks.check(`server is up at ${server.baseUrl}`, true);
+    const expected = await fetchExpectedAreas(server.baseUrl);
+
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const requestedUrls: string[] = [];
+    context.on('request', (request) => requestedUrls.push(request.url()));
+    // Anything bound elsewhere is recorded above and then refused, so the page behaves as offline.
+    await context.route((url) => !isOnThisMachine(url.href), (route) => route.abort());
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+    await page.goto(server.baseUrl);
+
+    await checkMap(page, expected, checks);
+    const street = expected.streets[0];
+    if (street) await checkInspectPanel(page, street, checks);
+    await saveScreenshot(page);
+    checks.check(`screenshot saved to ${SCREENSHOT_PATH}`, true);
+    await checkLanguageSwitch(page, checks);
+
+    const tileRequests = requestedUrls.filter((url) => url.includes('/tiles/'));
+    checks.check('vector tile requests were recorded (request recording works)', tileRequests.length > 0);
+    const outside = requestedUrls.filter((url) => !isOnThisMachine(url));
+    checks.check(
+      `none of the ${requestedUrls.length} requests left 127.0.0.1/localhost`,
+      outside.length === 0,
+      outside.slice(0, 10).join('\n      '),
+    );
+    checks.check('the page logged no errors', pageErrors.length === 0, pageErrors.slice(0, 10).join('\n      '));
+  } catch (error) {
+    checks.fail('the run reached its end', error);
+    if (pageErrors.length > 0) console.log(`page errors:\n  ${pageErrors.join('\n  ')}`);
+  } finally {
+    await cleanUp();
+  }
+}
+
+const checks = new Checks();
+await run(checks, (cleanUp) => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  }
+});
+console.log(checks.summary());
+process.exitCode = checks.failed === 0 ? 0 : 1;

@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface RunningServer {
+  baseUrl: string;
+  /** Stops the server and its children and removes its data directory. */
+  stop(): Promise<void>;
+}
+
+const LISTENING_LINE = /gridatlas listening on (http:\/\/\S+)/;
+
+/**
+ * Starts `tsx server/main.ts` on a free port with a fresh DATA_DIR (so it seeds the demo),
+ * reads its address from the "gridatlas listening on …" line and waits for `/api/health`.
+ * The server runs in its own process group, so `stop` ends tsx and everything it started.
+ */
+export async function startServer(timeoutMs: number): Promise<RunningServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gridatlas-e2e-'));
+  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['server/main.ts'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const output: string[] = [];
+  const stop = async () => {
+    await killGroup(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const baseUrl = await waitForListeningLine(child, output, timeoutMs);
+    await waitForHealth(baseUrl, timeoutMs);
+    return { baseUrl, stop };
+  } catch (error) {
+    await stop();
+    const tail = output.join('').split('\n').slice(-30).join('\n');
+    throw new Error(`${(error as Error).message}\n--- server output (last lines) ---\n${tail}`);
+  }
+}
+
+function waitForListeningLine(child: ChildProcess, output: string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`server did not print its address within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onData = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const match = LISTENING_LINE.exec(output.join(''));
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1].replace(/\/$/, ''));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited before listening (code ${code}, signal ${signal})`));
+    });
+  });
+}
+
+async function waitForHealth(baseUrl: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await fetch(`${baseUrl}/api/health`).then((r) => r.status, () => 0);
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`GET /api/health did not answer 200 within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function killGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // the group is already gone
+    }
+  };
+  signalGroup('SIGTERM');
+  const timer = setTimeout(() => signalGroup('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
