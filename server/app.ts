@@ -8,6 +8,7 @@ import { areaRoutes } from './areas/areas.routes';
 import { importRoutes } from './import/import.routes';
 import { tileRoutes } from './tiles/tiles.routes';
 import { openapiRoutes } from './openapi/openapi.routes';
+import { jobRoutes } from './jobs/jobs.routes';
 
 /** Builds the Express app without listening, so tests can bind it to port 0. */
 export function buildApp(deps: AppDeps): express.Express {
@@ -16,6 +17,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use('/api', healthRoutes(deps));
   app.use('/api', areaRoutes(deps));
   app.use('/api/import', importRoutes(deps));
+  app.use('/api', jobRoutes(deps));
   app.use('/api', openapiRoutes());
   app.use('/tiles', tileRoutes(deps));
   app.use('/api', (req, _res, next) => next(notFound(`route ${req.method} /api${req.path}`)));

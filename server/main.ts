@@ -5,6 +5,7 @@ import { progressBar } from './cli/progress';
 import { loadConfig } from './config';
 import { openDb } from './db/knex';
 import { isEmpty, seedDemo } from './demo/seed';
+import { JobRegistry } from './jobs/job-registry';
 
 const config = loadConfig();
 const db = await openDb({ url: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite') });
@@ -17,7 +18,7 @@ if (config.SEED_DEMO && (await isEmpty(db))) {
   bar.done(`in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-const server = buildApp({ db, config }).listen(config.PORT, config.HOST, () => {
+const server = buildApp({ db, config, jobs: new JobRegistry() }).listen(config.PORT, config.HOST, () => {
   const { port } = server.address() as AddressInfo;
   console.log(`gridatlas listening on http://${config.HOST}:${port}`);
 });

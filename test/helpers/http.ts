@@ -3,10 +3,11 @@ import type { Server } from 'node:http';
 import { buildApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import type { Db } from '../../server/db/knex';
+import { JobRegistry } from '../../server/jobs/job-registry';
 
 /** Serves the real app on a free loopback port; `url(path)` builds request URLs. */
 export async function serveApp(db: Db, env: Record<string, string> = {}) {
-  const app = buildApp({ db, config: loadConfig({ ...process.env, ...env }) });
+  const app = buildApp({ db, config: loadConfig({ ...process.env, ...env }), jobs: new JobRegistry() });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
