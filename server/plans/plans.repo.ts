@@ -1,0 +1,220 @@
+import type { Knex } from 'knex';
+import type { GridProperties } from '../planning/planning.schema';
+import { DEFAULT_TARGETS } from '../planning/planning.schema';
+import type { PlanDetail, PlanGridsQuery, PlanStatus, PlanSummary } from './plans.schema';
+
+type Row = Record<string, unknown>;
+
+/** `expr` (a jsonb) as float8 when it is a JSON number, else null. */
+const jsonNumber = (expr: string) => `case when jsonb_typeof(${expr}) = 'number' then (${expr})::float8 end`;
+
+/**
+ * SQL for a grid's household target bound (`min` or `max`), for grids `g` of plan `p`: the
+ * grid's own properties.target_min/target_max (the partitioner writes them), else the plan's
+ * params (micro / urban ranges of the partition request), else DEFAULT_TARGETS.
+ */
+export const targetSql = (bound: 'min' | 'max', g = 'g', p = 'p') => `coalesce(
+  ${jsonNumber(`${g}.properties -> 'target_${bound}'`)},
+  case when ${g}.kind = 'micro' then ${jsonNumber(`${p}.params #> '{micro,${bound}}'`)} else ${jsonNumber(`${p}.params #> '{urban,${bound}}'`)} end,
+  case when ${g}.kind = 'micro' then ${DEFAULT_TARGETS.micro[bound]} else ${DEFAULT_TARGETS.urban[bound]} end)`;
+
+/**
+ * The GridProperties columns of grids `g` of plan `p`, with a lateral `m` (area_m2, perimeter_m
+ * on the spheroid) and `t` (target_min, target_max) that the query must join.
+ */
+const GRID_PROPERTIES = `g.code, g.kind, g.area_code, g.name, g.households, g.population,
+  m.area_m2, case when m.perimeter_m > 0 then 4 * pi() * m.area_m2 / (m.perimeter_m * m.perimeter_m) else 0 end as polsby_popper,
+  t.target_min, t.target_max, (g.households between t.target_min and t.target_max) as in_range, g.parent_grid_code`;
+const GRID_LATERALS = `cross join lateral (select ST_Area(g.geom::geography) as area_m2, ST_Perimeter(g.geom::geography) as perimeter_m) m
+  cross join lateral (select ${targetSql('min')} as target_min, ${targetSql('max')} as target_max) t`;
+
+const PLAN_SUMMARY = `p.id, p.layer_id, l.name as layer_name, l.kind as layer_kind, p.name, p.status, p.area_code, p.based_on,
+  p.created_at, p.published_at, coalesce(c.grid_counts, '{}'::jsonb) as grid_counts,
+  coalesce(s.households, 0) as households, coalesce(s.population, 0) as population`;
+const PLAN_LATERALS = `join grid_layers l on l.id = p.layer_id
+  left join lateral (
+    select jsonb_object_agg(k.kind, k.n) as grid_counts
+      from (select kind, count(*)::int as n from grids where plan_id = p.id group by kind) k
+  ) c on true
+  left join lateral (
+    select sum(households)::int as households, sum(population)::int as population, sum(ST_Area(geom::geography)) as area_m2
+      from grids where plan_id = p.id and kind <> 'micro'
+  ) s on true`;
+
+const toIso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null ? null : String(v));
+
+function summary(r: Row): PlanSummary {
+  return {
+    id: Number(r.id),
+    layer_id: Number(r.layer_id),
+    layer_name: String(r.layer_name),
+    layer_kind: String(r.layer_kind),
+    name: String(r.name),
+    status: r.status as PlanStatus,
+    area_code: (r.area_code as string | null) ?? null,
+    based_on: r.based_on === null ? null : Number(r.based_on),
+    created_at: toIso(r.created_at) as string,
+    published_at: toIso(r.published_at),
+    grid_counts: typeof r.grid_counts === 'string' ? JSON.parse(r.grid_counts) : (r.grid_counts as Record<string, number>),
+    households: Number(r.households),
+    population: Number(r.population),
+  };
+}
+
+/** Plans with their layer, grid counts per kind and households, oldest layer and plan first. */
+export async function listPlans(knex: Knex, layerId?: number): Promise<PlanSummary[]> {
+  const { rows } = await knex.raw(
+    `select ${PLAN_SUMMARY} from grid_plans p ${PLAN_LATERALS}
+      where (?::int is null or p.layer_id = ?::int)
+      order by p.layer_id, p.id`,
+    [layerId ?? null, layerId ?? null],
+  );
+  return (rows as Row[]).map(summary);
+}
+
+/** One plan with its params, area and how its comprehensive grids fit their household ranges. */
+export async function getPlan(knex: Knex, id: number): Promise<PlanDetail | undefined> {
+  const { rows } = await knex.raw(
+    `select ${PLAN_SUMMARY}, p.params, coalesce(s.area_m2, 0) as area_m2,
+            r.count, r.in_range, r.min_households, r.max_households, r.mean_households
+       from grid_plans p ${PLAN_LATERALS}
+       cross join lateral (
+         select count(*)::int as count,
+                count(*) filter (where g.households between t.target_min and t.target_max)::int as in_range,
+                min(g.households) as min_households, max(g.households) as max_households,
+                avg(g.households)::float8 as mean_households
+           from grids g
+           cross join lateral (select ${targetSql('min')} as target_min, ${targetSql('max')} as target_max) t
+          where g.plan_id = p.id and g.kind = 'comprehensive'
+       ) r
+      where p.id = ?`,
+    [id],
+  );
+  const r = (rows as Row[])[0];
+  if (!r) return undefined;
+  const count = Number(r.count);
+  const inRange = Number(r.in_range);
+  const orNull = (v: unknown) => (v === null ? null : Number(v));
+  return {
+    ...summary(r),
+    params: (typeof r.params === 'string' ? JSON.parse(r.params) : r.params) as Record<string, unknown>,
+    area_m2: Number(r.area_m2),
+    comprehensive: {
+      count,
+      in_range: inRange,
+      in_range_share: count ? inRange / count : null,
+      min_households: orNull(r.min_households),
+      max_households: orNull(r.max_households),
+      mean_households: orNull(r.mean_households),
+    },
+  };
+}
+
+/** The layer and status of a plan, or undefined when there is none with that id. */
+export async function planHead(knex: Knex, id: number): Promise<{ id: number; layer_id: number; status: PlanStatus; name: string; layer_name: string } | undefined> {
+  const { rows } = await knex.raw(
+    'select p.id, p.layer_id, p.status, p.name, l.name as layer_name from grid_plans p join grid_layers l on l.id = p.layer_id where p.id = ?',
+    [id],
+  );
+  return (rows as Row[])[0] as never;
+}
+
+export type GridRow = GridProperties & { id: number };
+
+function gridProperties(r: Row): GridProperties {
+  return {
+    code: String(r.code),
+    kind: r.kind as GridProperties['kind'],
+    area_code: r.area_code as string,
+    name: (r.name as string | null) ?? null,
+    households: Number(r.households),
+    population: Number(r.population),
+    area_m2: Number(r.area_m2),
+    polsby_popper: Number(r.polsby_popper),
+    target_min: Number(r.target_min),
+    target_max: Number(r.target_max),
+    in_range: Boolean(r.in_range),
+    parent_grid_code: (r.parent_grid_code as string | null) ?? null,
+  };
+}
+
+/** A plan's grids as GeoJSON-ready rows: id, GridProperties and the geometry as GeoJSON text. */
+export async function planGrids(knex: Knex, planId: number, q: PlanGridsQuery): Promise<(GridRow & { geojson: string })[]> {
+  const where: string[] = ['g.plan_id = ?'];
+  const bindings: Knex.RawBinding[] = [planId];
+  if (q.kind) {
+    where.push('g.kind = ?');
+    bindings.push(q.kind);
+  }
+  if (q.area) {
+    where.push('g.area_code = ?');
+    bindings.push(q.area);
+  }
+  if (q.bbox) {
+    where.push('g.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)');
+    bindings.push(q.bbox.minLng, q.bbox.minLat, q.bbox.maxLng, q.bbox.maxLat);
+  }
+  const { rows } = await knex.raw(
+    `select g.id, ${GRID_PROPERTIES}, ST_AsGeoJSON(g.geom, 7) as geojson
+       from grids g join grid_plans p on p.id = g.plan_id ${GRID_LATERALS}
+      where ${where.join(' and ')}
+      order by g.code`,
+    bindings,
+  );
+  return (rows as Row[]).map((r) => ({ id: Number(r.id), ...gridProperties(r), geojson: String(r.geojson) }));
+}
+
+export type ExportRow = GridRow & {
+  /** ISO WKB, little-endian */
+  wkb: Buffer;
+  /** [minX, minY, maxX, maxY]; null for an empty geometry */
+  envelope: [number, number, number, number] | null;
+};
+
+/**
+ * A plan's grids for export: GridProperties plus the geometry as WKB with rings turned as the
+ * format wants (`ccw`: exterior counter-clockwise as RFC 7946 says; `cw`: as shapefiles need).
+ */
+export async function exportRows(knex: Knex, planId: number, kind: string | undefined, orientation: 'ccw' | 'cw'): Promise<ExportRow[]> {
+  const turn = orientation === 'cw' ? 'ST_ForcePolygonCW' : 'ST_ForcePolygonCCW';
+  const { rows } = await knex.raw(
+    `select g.id, ${GRID_PROPERTIES}, ST_AsBinary(${turn}(g.geom), 'NDR') as wkb, ST_IsEmpty(g.geom) as empty,
+            ST_XMin(g.geom) as xmin, ST_YMin(g.geom) as ymin, ST_XMax(g.geom) as xmax, ST_YMax(g.geom) as ymax
+       from grids g join grid_plans p on p.id = g.plan_id ${GRID_LATERALS}
+      where g.plan_id = ? and (?::text is null or g.kind = ?::text)
+      order by g.code`,
+    [planId, kind ?? null, kind ?? null],
+  );
+  return (rows as Row[]).map((r) => ({
+    id: Number(r.id),
+    ...gridProperties(r),
+    wkb: Buffer.from(r.wkb as Uint8Array),
+    envelope: r.empty ? null : [Number(r.xmin), Number(r.ymin), Number(r.xmax), Number(r.ymax)],
+  }));
+}
+
+/** Locks the plans of `planId`'s layer (so two publishes of one layer queue) and returns them. */
+export async function lockLayerPlans(trx: Knex.Transaction, planId: number): Promise<{ id: number; status: PlanStatus }[]> {
+  const { rows } = await trx.raw(
+    `select id, status from grid_plans
+      where layer_id = (select layer_id from grid_plans where id = ?)
+      order by id for update`,
+    [planId],
+  );
+  return (rows as Row[]).map((r) => ({ id: Number(r.id), status: r.status as PlanStatus }));
+}
+
+/** Archives the layer's published plan (if any); returns the ids archived. */
+export async function archivePublished(trx: Knex.Transaction, planId: number): Promise<number[]> {
+  const { rows } = await trx.raw(
+    `update grid_plans set status = 'archived'
+      where layer_id = (select layer_id from grid_plans where id = ?) and status = 'published'
+      returning id`,
+    [planId],
+  );
+  return (rows as Row[]).map((r) => Number(r.id));
+}
+
+export async function markPublished(trx: Knex.Transaction, planId: number): Promise<void> {
+  await trx.raw(`update grid_plans set status = 'published', published_at = now() where id = ?`, [planId]);
+}

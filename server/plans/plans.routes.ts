@@ -1,0 +1,68 @@
+import type { AppDeps } from '../deps';
+import { apiRouter } from '../http/api-router';
+import { parseOr400 } from '../http/validate';
+import { createPlansService } from './plans.service';
+import { diffParams, diffQuery, exportQuery, listPlansQuery, planGridsQuery, planIdParams, topologyQuery } from './plans.schema';
+
+const geojson = 'application/geo+json';
+
+export function planRoutes({ db }: AppDeps) {
+  const plans = createPlansService(db);
+  const { router, add } = apiRouter('/api');
+
+  add({ method: 'get', path: '/plans', summary: 'Grid plans (versions of a layer) with grid counts per kind and households', tag: 'plans', query: listPlansQuery }, async (req, res) => {
+    const { layerId } = parseOr400(listPlansQuery, req.query);
+    res.json(await plans.listPlans(layerId));
+  });
+
+  add({ method: 'get', path: '/plans/:id', summary: 'One plan: status, params, grid counts, households, share of comprehensive grids in range', tag: 'plans' }, async (req, res) => {
+    const { id } = parseOr400(planIdParams, req.params, 'path');
+    res.json(await plans.getPlan(id));
+  });
+
+  add(
+    { method: 'get', path: '/plans/:id/grids', summary: "A plan's grids as GeoJSON; properties are GridProperties (area_m2, polsby_popper, targets, in_range)", tag: 'plans', query: planGridsQuery, produces: geojson },
+    async (req, res) => {
+      const { id } = parseOr400(planIdParams, req.params, 'path');
+      const q = parseOr400(planGridsQuery, req.query);
+      res.type(geojson).json(await plans.grids(id, q));
+    },
+  );
+
+  add({ method: 'post', path: '/plans/:id/publish', summary: "Publishes a draft plan and archives the layer's published one, in one transaction", tag: 'plans' }, async (req, res) => {
+    const { id } = parseOr400(planIdParams, req.params, 'path');
+    res.json(await plans.publish(id));
+  });
+
+  add(
+    { method: 'get', path: '/plans/:id/diff/:other', summary: 'Changes from plan :id to plan :other of the same layer: codes added, removed, reshaped; household moves', tag: 'plans', query: diffQuery },
+    async (req, res) => {
+      const { id, other } = parseOr400(diffParams, req.params, 'path');
+      const { format } = parseOr400(diffQuery, req.query);
+      if (format === 'geojson') res.type(geojson).json(await plans.diffFeatures(id, other));
+      else res.json(await plans.diff(id, other));
+    },
+  );
+
+  add(
+    { method: 'get', path: '/plans/:id/export', summary: "Downloads a plan's grids as GeoJSON, GeoPackage, zipped Shapefile or CSV (WKT)", tag: 'plans', query: exportQuery, produces: 'application/octet-stream' },
+    async (req, res) => {
+      const { id } = parseOr400(planIdParams, req.params, 'path');
+      const { format, kind } = parseOr400(exportQuery, req.query);
+      const file = await plans.export(id, format, kind);
+      res.attachment(file.filename);
+      res.type(file.contentType).send(Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength));
+    },
+  );
+
+  add(
+    { method: 'get', path: '/plans/:id/topology', summary: 'Topology check: gaps, overlaps, slivers, multi-part grids, grids outside or across their community, households out of range', tag: 'plans', query: topologyQuery },
+    async (req, res) => {
+      const { id } = parseOr400(planIdParams, req.params, 'path');
+      const { area } = parseOr400(topologyQuery, req.query);
+      res.json(await plans.topology(id, area));
+    },
+  );
+
+  return router;
+}

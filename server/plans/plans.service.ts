@@ -1,0 +1,113 @@
+import type { Feature, FeatureCollection } from 'geojson';
+import type { Db } from '../db/knex';
+import { AppError, badRequest, notFound } from '../http/errors';
+import type { GridProperties } from '../planning/planning.schema';
+import * as diffRepo from './diff.repo';
+import { exportPlanFile, type ExportFile } from './export/export-plan';
+import * as repo from './plans.repo';
+import type { ExportFormat, PlanDetail, PlanDiff, PlanGridsQuery, PublishResult, TopologyReport } from './plans.schema';
+import { checkTopology } from './topology';
+
+/** The use cases of the plans API: read plans and their grids, publish, compare, export, check. */
+export function createPlansService(db: Db) {
+  const knex = db.knex;
+
+  async function requirePlan(id: number): Promise<PlanDetail> {
+    const plan = await repo.getPlan(knex, id);
+    if (!plan) throw notFound(`plan ${id}`);
+    return plan;
+  }
+
+  return {
+    listPlans: (layerId?: number) => repo.listPlans(knex, layerId),
+
+    getPlan: requirePlan,
+
+    /** The plan's grids as a FeatureCollection: feature id = grid id, properties = GridProperties. */
+    async grids(id: number, q: PlanGridsQuery): Promise<FeatureCollection & { numberReturned: number }> {
+      await requirePlan(id);
+      const rows = await repo.planGrids(knex, id, q);
+      return {
+        type: 'FeatureCollection',
+        numberReturned: rows.length,
+        features: rows.map(({ id: gridId, geojson, ...properties }): Feature => ({
+          type: 'Feature',
+          id: gridId,
+          properties: properties satisfies GridProperties,
+          geometry: JSON.parse(geojson),
+        })),
+      };
+    },
+
+    /**
+     * Publishes a draft: the layer's published plan becomes archived and this one published, in
+     * one transaction that locks the layer's plans, so concurrent publishes queue.
+     */
+    async publish(id: number): Promise<PublishResult> {
+      return knex.transaction(async (trx) => {
+        const plans = await repo.lockLayerPlans(trx, id);
+        const plan = plans.find((p) => p.id === id);
+        if (!plan) throw notFound(`plan ${id}`);
+        if (plan.status !== 'draft') {
+          const why = plan.status === 'published' ? 'is already published' : 'is archived; publish a draft instead (copy it to a new plan first)';
+          throw new AppError(409, 'plan_not_draft', `plan ${id} ${why}`, { planId: id, status: plan.status });
+        }
+        const archived = await repo.archivePublished(trx, id);
+        await repo.markPublished(trx, id);
+        return { plan: (await repo.getPlan(trx, id))!, archived };
+      });
+    },
+
+    /** What changes from plan `from` to plan `to` of the same layer. */
+    async diff(from: number, to: number): Promise<PlanDiff> {
+      await comparable(from, to);
+      const [changes, moves] = await Promise.all([diffRepo.codeChanges(knex, from, to), diffRepo.householdMoves(knex, from, to)]);
+      const same = changes.filter((c) => c.change === 'same');
+      const reshaped = same.filter((c) => c.symDiffM2! > diffRepo.RESHAPE_THRESHOLD_M2);
+      return {
+        from,
+        to,
+        added: changes.filter((c) => c.change === 'added').map((c) => c.code),
+        removed: changes.filter((c) => c.change === 'removed').map((c) => c.code),
+        reshaped: reshaped.map((c) => ({ code: c.code, areaChangeM2: c.areaChangeM2!, symDiffM2: c.symDiffM2! })),
+        unchanged: same.length - reshaped.length,
+        moves,
+      };
+    },
+
+    /** The changed grids for map highlighting: added/reshaped ones of `to`, removed ones of `from`. */
+    async diffFeatures(from: number, to: number): Promise<FeatureCollection> {
+      await comparable(from, to);
+      const rows = await diffRepo.changedGrids(knex, from, to);
+      return {
+        type: 'FeatureCollection',
+        features: rows.map((r): Feature => ({ type: 'Feature', id: r.id, properties: r.properties, geometry: JSON.parse(r.geojson) })),
+      };
+    },
+
+    async export(id: number, format: ExportFormat, kind?: string): Promise<ExportFile> {
+      const plan = await requirePlan(id);
+      return exportPlanFile(knex, plan, format, kind);
+    },
+
+    async topology(id: number, area?: string): Promise<TopologyReport> {
+      const plan = await requirePlan(id);
+      return checkTopology(knex, plan, area);
+    },
+  };
+
+  async function comparable(from: number, to: number) {
+    const [a, b] = await Promise.all([repo.planHead(knex, from), repo.planHead(knex, to)]);
+    if (!a) throw notFound(`plan ${from}`);
+    if (!b) throw notFound(`plan ${to}`);
+    if (a.layer_id !== b.layer_id) {
+      throw badRequest(
+        'plans_not_comparable',
+        `plans ${from} and ${to} belong to different layers (${a.layer_name}, ${b.layer_name}); only plans of one layer can be compared`,
+        { from: { id: from, layerId: a.layer_id }, to: { id: to, layerId: b.layer_id } },
+      );
+    }
+  }
+}
+
+export type PlansService = ReturnType<typeof createPlansService>;
