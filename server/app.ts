@@ -9,6 +9,7 @@ import { importRoutes } from './import/import.routes';
 import { tileRoutes } from './tiles/tiles.routes';
 import { openapiRoutes } from './openapi/openapi.routes';
 import { jobRoutes } from './jobs/jobs.routes';
+import { partitionRoutes } from './partition/partition.routes';
 import { planRoutes } from './plans/plans.routes';
 
 /** Builds the Express app without listening, so tests can bind it to port 0. */
@@ -19,6 +20,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use('/api', areaRoutes(deps));
   app.use('/api/import', importRoutes(deps));
   app.use('/api', jobRoutes(deps));
+  app.use('/api', partitionRoutes(deps));
   app.use('/api', planRoutes(deps));
   app.use('/api', openapiRoutes());
   app.use('/tiles', tileRoutes(deps));

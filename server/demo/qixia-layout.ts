@@ -24,15 +24,15 @@ export const BAGUAZHOU_CODE = '320113009000';
 
 /** Households sum to 400,000 (Qixia has ~990,000 residents at ~2.5 per household). West is urban, Longtan and Baguazhou rural. */
 export const STREETS: StreetLayout[] = [
-  { code: '320113003000', seeds: [[118.79, 32.118], [118.812, 32.108], [118.82, 32.122]], core: [118.805, 32.115], households: 72_000, apartmentShare: 0.4, localRoadSpacingM: 450 }, // 迈皋桥
-  { code: '320113004000', seeds: [[118.785, 32.138], [118.815, 32.14], [118.845, 32.142], [118.87, 32.15]], core: [118.81, 32.135], households: 46_000, apartmentShare: 0.32, localRoadSpacingM: 550 }, // 燕子矶
-  { code: '320113001000', seeds: [[118.848, 32.115], [118.868, 32.118], [118.882, 32.128]], core: [118.86, 32.117], households: 50_000, apartmentShare: 0.32, localRoadSpacingM: 550 }, // 尧化
-  { code: '320113002000', seeds: [[118.872, 32.04], [118.878, 32.06], [118.885, 32.08]], core: [118.876, 32.055], households: 52_000, apartmentShare: 0.36, localRoadSpacingM: 600 }, // 马群
-  { code: '320113007000', seeds: [[118.905, 32.1], [118.925, 32.108], [118.945, 32.112], [118.93, 32.092]], core: [118.92, 32.1], households: 50_000, apartmentShare: 0.36, localRoadSpacingM: 650 }, // 仙林
-  { code: '320113005000', seeds: [[118.9, 32.15], [118.925, 32.14], [118.955, 32.15], [118.985, 32.16], [118.96, 32.128]], core: [118.925, 32.14], households: 48_000, apartmentShare: 0.28, localRoadSpacingM: 850 }, // 栖霞
-  { code: '320113010000', seeds: [[118.975, 32.08], [118.985, 32.1], [119.02, 32.105], [119.04, 32.108]], core: [118.975, 32.09], households: 28_000, apartmentShare: 0.25, localRoadSpacingM: 900 }, // 西岗
-  { code: '320113006000', seeds: [[119.015, 32.15], [119.03, 32.175], [119.06, 32.195], [119.1, 32.215], [119.15, 32.225], [119.2, 32.225]], core: [119.04, 32.165], households: 42_000, apartmentShare: 0.2, localRoadSpacingM: 1500 }, // 龙潭
-  { code: BAGUAZHOU_CODE, seeds: [], core: [118.83, 32.19], households: 12_000, apartmentShare: 0.1, localRoadSpacingM: 1300 }, // 八卦洲
+  { code: '320113003000', seeds: [[118.79, 32.118], [118.812, 32.108], [118.82, 32.122]], core: [118.805, 32.115], households: 72_000, apartmentShare: 0.4, localRoadSpacingM: 110 }, // 迈皋桥
+  { code: '320113004000', seeds: [[118.785, 32.138], [118.815, 32.14], [118.845, 32.142], [118.87, 32.15]], core: [118.81, 32.135], households: 46_000, apartmentShare: 0.32, localRoadSpacingM: 130 }, // 燕子矶
+  { code: '320113001000', seeds: [[118.848, 32.115], [118.868, 32.118], [118.882, 32.128]], core: [118.86, 32.117], households: 50_000, apartmentShare: 0.32, localRoadSpacingM: 130 }, // 尧化
+  { code: '320113002000', seeds: [[118.872, 32.04], [118.878, 32.06], [118.885, 32.08]], core: [118.876, 32.055], households: 52_000, apartmentShare: 0.36, localRoadSpacingM: 140 }, // 马群
+  { code: '320113007000', seeds: [[118.905, 32.1], [118.925, 32.108], [118.945, 32.112], [118.93, 32.092]], core: [118.92, 32.1], households: 50_000, apartmentShare: 0.36, localRoadSpacingM: 150 }, // 仙林
+  { code: '320113005000', seeds: [[118.9, 32.15], [118.925, 32.14], [118.955, 32.15], [118.985, 32.16], [118.96, 32.128]], core: [118.925, 32.14], households: 48_000, apartmentShare: 0.28, localRoadSpacingM: 220 }, // 栖霞
+  { code: '320113010000', seeds: [[118.975, 32.08], [118.985, 32.1], [119.02, 32.105], [119.04, 32.108]], core: [118.975, 32.09], households: 28_000, apartmentShare: 0.25, localRoadSpacingM: 260 }, // 西岗
+  { code: '320113006000', seeds: [[119.015, 32.15], [119.03, 32.175], [119.06, 32.195], [119.1, 32.215], [119.15, 32.225], [119.2, 32.225]], core: [119.04, 32.165], households: 42_000, apartmentShare: 0.2, localRoadSpacingM: 400 }, // 龙潭
+  { code: BAGUAZHOU_CODE, seeds: [], core: [118.83, 32.19], households: 12_000, apartmentShare: 0.1, localRoadSpacingM: 450 }, // 八卦洲
 ];
 
 /**

@@ -1,0 +1,157 @@
+import type { Knex } from 'knex';
+import type { HexWkb } from '../demo/hex-wkb';
+
+/** An atomic unit of a partition: a barrier-bounded block, or one building's cell of a split block. */
+export interface Unit {
+  /** 0-based index within its community */
+  id: number;
+  /** the block it lies in; units of different blocks are separated by a barrier */
+  blockId: number;
+  /** the dedicated footprint it lies in (index into the footprints given), else null */
+  footprint: number | null;
+  households: number;
+  population: number;
+  areaM2: number;
+  /** [lng, lat] of a point inside it */
+  anchor: [number, number];
+  geom: HexWkb;
+}
+
+/** Two units sharing a boundary of `lengthM` metres (> 0); `barrier` when it runs along a barrier. */
+export interface UnitEdge {
+  a: number;
+  b: number;
+  lengthM: number;
+  barrier: boolean;
+}
+
+export interface CommunityUnits {
+  units: Unit[];
+  edges: UnitEdge[];
+}
+
+/**
+ * Cuts a community into atomic units in PostGIS (one query):
+ * 1. blocks: the community outline, the barriers and any dedicated footprints inside it,
+ *    noded and polygonized ("依地划格": grids are made of whole blocks where they can be);
+ * 2. a block holding more than `splitAboveHouseholds` with two or more buildings is split into
+ *    building cells: the Voronoi diagram of its address points clipped to the block, so a cut
+ *    through it runs along the gaps between buildings and never through one;
+ * 3. noding can shift lines that nearly coincide with the outline (a road along it), so the
+ *    units are clipped to the community and to each other, and what they leave uncovered goes to the unit it
+ *    borders most: the units tile the community exactly, and so will grids made of them;
+ * 4. each address point is counted in exactly one unit (the lowest id covering it).
+ * Edges are the pairs of units sharing a boundary of positive length.
+ */
+export async function communityUnits(
+  knex: Knex,
+  communityCode: string,
+  opts: { splitAboveHouseholds: number; footprints: HexWkb[] },
+): Promise<CommunityUnits> {
+  const { rows } = await knex.raw(UNITS_SQL, {
+    code: communityCode,
+    split: opts.splitAboveHouseholds,
+    footprints: opts.footprints,
+  });
+  const r = rows[0].result as { units: RawUnit[] | null; edges: RawEdge[] | null };
+  if (!r.units?.length) throw new Error(`community ${communityCode}: no units (is its geometry empty?)`);
+  return {
+    units: r.units.map((u) => ({
+      id: u.id - 1, blockId: u.block_id, footprint: u.footprint === null ? null : u.footprint - 1,
+      households: u.households, population: u.population, areaM2: u.area_m2,
+      anchor: [u.x, u.y], geom: u.geom,
+    })),
+    edges: (r.edges ?? []).map((e) => ({ a: e.a - 1, b: e.b - 1, lengthM: e.len, barrier: e.barrier })),
+  };
+}
+
+interface RawUnit { id: number; block_id: number; footprint: number | null; households: number; population: number; area_m2: number; x: number; y: number; geom: HexWkb }
+interface RawEdge { a: number; b: number; len: number; barrier: boolean }
+
+const UNITS_SQL = `
+with c as (select geom from admin_areas where code = :code),
+fp as (
+  select ord as footprint, ST_Multi(ST_CollectionExtract(ST_Intersection(f::geometry, c.geom), 3)) as geom
+  from c, unnest(:footprints::text[]) with ordinality as t(f, ord)
+  where ST_Intersects(f::geometry, c.geom)
+),
+cuts as (
+  select ST_Intersection(b.geom, c.geom) as g from barriers b, c where b.geom && c.geom and ST_Intersects(b.geom, c.geom)
+  union all
+  select ST_Boundary(fp.geom) from fp
+),
+linework as (
+  select ST_Union(ST_Boundary(c.geom), coalesce((select ST_Union(ST_CollectionExtract(g, 2)) from cuts), 'LINESTRING EMPTY'::geometry)) as g from c
+),
+faces as (select (ST_Dump(ST_Polygonize(g))).geom from linework),
+blocks as (
+  select row_number() over (order by ST_XMin(f.geom), ST_YMin(f.geom))::int as block_id, f.geom,
+         (select min(fp.footprint) from fp where ST_Covers(fp.geom, ST_PointOnSurface(f.geom)))::int as footprint
+  from faces f, c where ST_Covers(c.geom, ST_PointOnSurface(f.geom))
+),
+pts as (
+  select distinct on (p.id) p.id, p.households, coalesce(p.population, 0) as population, p.geom, b.block_id
+  from c join address_points p on p.geom && c.geom join blocks b on b.geom && p.geom and ST_Covers(b.geom, p.geom)
+  order by p.id, b.block_id
+),
+block_load as (
+  select b.block_id, sum(p.households) as households, count(distinct ST_AsBinary(p.geom)) as sites
+  from blocks b join pts p using (block_id) group by b.block_id
+),
+to_split as (select block_id from block_load where households > :split and sites >= 2),
+cells as (
+  select b.block_id, b.footprint, (ST_Dump(ST_CollectionExtract(ST_Intersection(v.cell, b.geom), 3))).geom as geom
+  from blocks b join to_split using (block_id),
+  lateral (
+    select (ST_Dump(ST_VoronoiPolygons(ST_Collect(p.geom), 0, b.geom))).geom as cell from pts p where p.block_id = b.block_id
+  ) v
+),
+pieces as (
+  select block_id, footprint, geom from blocks where block_id not in (select block_id from to_split)
+  union all
+  select block_id, footprint, geom from cells
+),
+raw_units as (
+  select row_number() over (order by block_id, ST_XMin(geom), ST_YMin(geom))::int as id, * from pieces
+),
+clipped as (
+  select u.id, u.block_id, u.footprint, ST_CollectionExtract(ST_Difference(ST_Intersection(u.geom, c.geom), coalesce(
+           (select ST_Union(o.geom) from raw_units o where o.id < u.id and o.geom && u.geom and ST_Relate(o.geom, u.geom, '2********')),
+           'SRID=4326;POLYGON EMPTY'::geometry)), 3) as geom
+  from raw_units u, c
+),
+gaps as (
+  select row_number() over () as gap_id, d.geom from c,
+  lateral ST_Dump(ST_Difference(c.geom, (select ST_Union(geom) from clipped))) d
+  where ST_Dimension(d.geom) = 2
+),
+gap_owner as (
+  select distinct on (g.gap_id) g.gap_id, g.geom, u.id
+  from gaps g join clipped u on u.geom && ST_Expand(g.geom, 1e-6)
+  order by g.gap_id, ST_Area(ST_Intersection(u.geom, ST_Buffer(g.geom, 1e-7))) desc, u.id
+),
+units as (
+  select u.id, u.block_id, u.footprint,
+         ST_Multi(coalesce(ST_Union(u.geom, (select ST_Union(o.geom) from gap_owner o where o.id = u.id)), u.geom)) as geom
+  from clipped u where not ST_IsEmpty(u.geom)
+),
+unit_pts as (
+  select distinct on (p.id) p.id, p.households, p.population, u.id as unit_id
+  from pts p join units u on u.block_id = p.block_id and u.geom && p.geom and ST_Covers(u.geom, p.geom)
+  order by p.id, u.id
+),
+loads as (select unit_id, sum(households)::int as households, sum(population)::int as population from unit_pts group by unit_id),
+edges as (
+  select a.id as a, b.id as b, a.block_id <> b.block_id as barrier,
+         ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2)::geography) as len
+  from units a join units b on a.id < b.id and a.geom && b.geom and ST_Intersects(a.geom, b.geom)
+)
+select json_build_object(
+  'units', (select json_agg(json_build_object(
+      'id', u.id, 'block_id', u.block_id, 'footprint', u.footprint,
+      'households', coalesce(l.households, 0), 'population', coalesce(l.population, 0),
+      'area_m2', ST_Area(u.geom::geography), 'x', ST_X(ST_PointOnSurface(u.geom)), 'y', ST_Y(ST_PointOnSurface(u.geom)),
+      'geom', ST_AsHexEWKB(ST_Multi(u.geom))) order by u.id)
+    from units u left join loads l on l.unit_id = u.id),
+  'edges', (select json_agg(json_build_object('a', a, 'b', b, 'len', len, 'barrier', barrier)) from edges where len > 0.01)
+) as result`;
