@@ -139,7 +139,7 @@ export async function checkTopology(knex: Knex, plan: { id: number; area_code: s
     const micro = a.kind === 'micro';
     issues.push({
       type: 'across_parent', severity: 'error', gridCodes: micro ? [a.code, a.intoKey] : [a.code], areaCode: a.areaCode,
-      areaM2: a.areaM2, households: a.households, location: a.location, bbox: a.bbox, areaCodes: [a.areaCode],
+      areaM2: a.areaM2, households: a.households, location: a.location, bbox: a.bbox, areaCodes: micro ? [a.areaCode] : [a.areaCode, a.intoKey],
       ...(micro ? { parentGridCode: a.parentGridCode ?? undefined } : { intoAreaCode: a.intoKey }),
       message: micro
         ? `micro-grid ${a.code} crosses ${m2(a.areaM2)} into grid ${a.intoKey}`
