@@ -11,6 +11,7 @@ import { openapiRoutes } from './openapi/openapi.routes';
 import { jobRoutes } from './jobs/jobs.routes';
 import { partitionRoutes } from './partition/partition.routes';
 import { planRoutes } from './plans/plans.routes';
+import { editingRoutes } from './editing/editing.routes';
 
 /** Builds the Express app without listening, so tests can bind it to port 0. */
 export function buildApp(deps: AppDeps): express.Express {
@@ -22,6 +23,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use('/api', jobRoutes(deps));
   app.use('/api', partitionRoutes(deps));
   app.use('/api', planRoutes(deps));
+  app.use('/api', editingRoutes(deps));
   app.use('/api', openapiRoutes());
   app.use('/tiles', tileRoutes(deps));
   app.use('/api', (req, _res, next) => next(notFound(`route ${req.method} /api${req.path}`)));

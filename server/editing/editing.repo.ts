@@ -1,0 +1,466 @@
+import type { Knex } from 'knex';
+import { DEFAULT_TARGETS } from '../planning/planning.schema';
+import type { ListUnitsQuery } from './editing.schema';
+
+/** `?, ?, ?` for an `in (…)` list; callers never pass an empty list. */
+const marks = (xs: readonly unknown[]) => {
+  if (xs.length === 0) throw new Error('empty in-list');
+  return xs.map(() => '?').join(', ');
+};
+
+const EDITABLE = `('comprehensive', 'dedicated')`;
+const num = (v: unknown) => Number(v);
+
+export interface PlanRow {
+  id: number;
+  status: string;
+}
+
+/** The plan, row-locked until the transaction ends so edits of one plan run one at a time. */
+export async function lockPlan(trx: Knex.Transaction, planId: number): Promise<PlanRow | undefined> {
+  const { rows } = await trx.raw(`select id, status from grid_plans where id = ? for update`, [planId]);
+  return rows[0] && { id: num(rows[0].id), status: rows[0].status };
+}
+
+export async function getPlan(k: Knex, planId: number): Promise<PlanRow | undefined> {
+  const { rows } = await k.raw(`select id, status from grid_plans where id = ?`, [planId]);
+  return rows[0] && { id: num(rows[0].id), status: rows[0].status };
+}
+
+export interface GridRow {
+  code: string;
+  kind: string;
+  area_code: string | null;
+  /** polygons in the grid's MultiPolygon */
+  parts: number;
+}
+
+export async function gridsByCode(k: Knex, planId: number, codes: string[]): Promise<GridRow[]> {
+  const { rows } = await k.raw(
+    `select code, kind, area_code, ST_NumGeometries(geom) as parts from grids where plan_id = ? and code in (${marks(codes)}) order by code`,
+    [planId, ...codes],
+  );
+  return rows.map((r: GridRow) => ({ ...r, parts: num(r.parts) }));
+}
+
+/** Every grid code of a plan, micro-grids included. */
+export async function planCodes(k: Knex, planId: number): Promise<string[]> {
+  const { rows } = await k.raw(`select code from grids where plan_id = ?`, [planId]);
+  return rows.map((r: { code: string }) => r.code);
+}
+
+/** Units as rows with a `geojson` column, for a FeatureCollection. */
+export async function listUnits(k: Knex, planId: number, q: ListUnitsQuery) {
+  const where = ['plan_id = ?'];
+  const params: Knex.RawBinding[] = [planId];
+  if (q.grid) where.push('grid_code = ?'), params.push(q.grid);
+  if (q.area) where.push('area_code = ?'), params.push(q.area);
+  if (q.bbox) {
+    where.push('geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)');
+    params.push(q.bbox.minLng, q.bbox.minLat, q.bbox.maxLng, q.bbox.maxLat);
+  }
+  const { rows } = await k.raw(
+    `select id, grid_code, area_code, households, population, ST_AsGeoJSON(geom, 7) as geojson
+       from grid_units where ${where.join(' and ')} order by id`,
+    params,
+  );
+  return rows.map((r: Record<string, unknown>) => ({ ...r, id: num(r.id) })) as Record<string, unknown>[];
+}
+
+export interface UnitRow {
+  id: number;
+  grid_code: string;
+  area_code: string;
+}
+
+export async function unitsById(k: Knex, planId: number, ids: number[]): Promise<UnitRow[]> {
+  const { rows } = await k.raw(
+    `select id, grid_code, area_code from grid_units where plan_id = ? and id in (${marks(ids)}) order by id`,
+    [planId, ...ids],
+  );
+  return rows.map((r: UnitRow) => ({ ...r, id: num(r.id) }));
+}
+
+/** All units of one community in a plan, with their grid. */
+export async function communityUnits(k: Knex, planId: number, areaCode: string): Promise<UnitRow[]> {
+  const { rows } = await k.raw(
+    `select id, grid_code, area_code from grid_units where plan_id = ? and area_code = ? order by id`,
+    [planId, areaCode],
+  );
+  return rows.map((r: UnitRow) => ({ ...r, id: num(r.id) }));
+}
+
+/**
+ * Pairs of units of one community that share a boundary of positive length (DE-9IM
+ * boundary∩boundary of dimension 1) or, against the tiling, overlap in area.
+ */
+export async function communityAdjacency(k: Knex, planId: number, areaCode: string): Promise<[number, number][]> {
+  const { rows } = await k.raw(
+    `select a.id as a, b.id as b
+       from grid_units a
+       join grid_units b on b.plan_id = a.plan_id and b.area_code = a.area_code and a.id < b.id and a.geom && b.geom
+       cross join lateral (select ST_Relate(a.geom, b.geom) as m) r
+      where a.plan_id = ? and a.area_code = ? and (substr(r.m, 1, 1) = '2' or substr(r.m, 5, 1) = '1')`,
+    [planId, areaCode],
+  );
+  return rows.map((r: { a: unknown; b: unknown }) => [num(r.a), num(r.b)] as [number, number]);
+}
+
+/** Length in metres of the boundary two grids share (0 when they meet at a corner or not at all). */
+export async function sharedBoundaryM(k: Knex, planId: number, a: string, b: string): Promise<number> {
+  const { rows } = await k.raw(
+    `select coalesce(ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(x.geom), ST_Boundary(y.geom)), 2)::geography), 0) as m
+       from grids x, grids y where x.plan_id = ? and x.code = ? and y.plan_id = x.plan_id and y.code = ?`,
+    [planId, a, b],
+  );
+  return num(rows[0]?.m ?? 0);
+}
+
+export async function moveUnits(k: Knex, planId: number, ids: number[], toGrid: string): Promise<void> {
+  await k.raw(`update grid_units set grid_code = ? where plan_id = ? and id in (${marks(ids)})`, [toGrid, planId, ...ids]);
+}
+
+export async function reassignGrid(k: Knex, planId: number, fromGrid: string, toGrid: string): Promise<void> {
+  await k.raw(`update grid_units set grid_code = ? where plan_id = ? and grid_code = ?`, [toGrid, planId, fromGrid]);
+}
+
+export async function deleteGrid(k: Knex, planId: number, code: string): Promise<void> {
+  await k.raw(`delete from grids where plan_id = ? and code = ?`, [planId, code]);
+}
+
+export interface Piece {
+  /** hex EWKB, passed back to SQL as `?::geometry` without loss */
+  hex: string;
+  lng: number;
+  lat: number;
+  areaM2: number;
+}
+
+/** The polygons ST_Split makes of a grid cut by a GeoJSON line. */
+export async function splitGridGeometry(k: Knex, planId: number, code: string, lineGeoJson: string): Promise<Piece[]> {
+  const { rows } = await k.raw(
+    `select ST_AsHexEWKB(p.geom) as hex, ST_X(ST_Centroid(p.geom)) as lng, ST_Y(ST_Centroid(p.geom)) as lat,
+            ST_Area(p.geom::geography) as area_m2
+       from grids g
+       cross join lateral ST_Dump(ST_Split(g.geom, ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)))) p
+      where g.plan_id = ? and g.code = ?
+      order by p.path`,
+    [lineGeoJson, planId, code],
+  );
+  return rows.map((r: Record<string, unknown>) => ({ hex: r.hex as string, lng: num(r.lng), lat: num(r.lat), areaM2: num(r.area_m2) }));
+}
+
+export interface UnitSide {
+  id: number;
+  /** 0: the part keeping the grid's code, 1: the new grid */
+  side: 0 | 1;
+  /** the unit's polygons on that side, hex EWKB MultiPolygon */
+  hex: string;
+}
+
+/**
+ * Each unit of a grid cut by the line (ST_Split), its pieces grouped by the side of the cut
+ * they lie on: a unit the line misses comes back once, a unit it crosses once per side.
+ */
+export async function splitUnitsBySide(k: Knex, planId: number, code: string, lineGeoJson: string, keepHex: string): Promise<UnitSide[]> {
+  const { rows } = await k.raw(
+    `select u.id, s.side,
+            ST_AsHexEWKB(ST_Multi(case when count(*) = 1 then ST_GeometryN(ST_Collect(p.geom), 1)
+                                      else ST_CollectionExtract(ST_Union(p.geom), 3) end)) as hex
+       from grid_units u
+       cross join lateral ST_Dump(ST_Split(u.geom, ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)))) p
+       cross join lateral (select case when ST_Covers(?::geometry, ST_PointOnSurface(p.geom)) then 0 else 1 end as side) s
+      where u.plan_id = ? and u.grid_code = ?
+      group by u.id, s.side
+      order by u.id, s.side`,
+    [lineGeoJson, keepHex, planId, code],
+  );
+  return rows.map((r: Record<string, unknown>) => ({ id: num(r.id), side: num(r.side) as 0 | 1, hex: r.hex as string }));
+}
+
+/**
+ * Households and population of the address points in each of a unit's two pieces
+ * (ST_Covers), a point on the cut counted once, on side 0.
+ */
+export async function recountSides(k: Knex, side0Hex: string, side1Hex: string): Promise<{ households: number; population: number }[]> {
+  const { rows } = await k.raw(
+    `select x.side, coalesce(sum(x.households), 0)::int as households, coalesce(sum(x.population), 0)::int as population
+       from (select distinct on (a.id) a.id, a.households, a.population, s.side
+               from (values (0, ?::geometry), (1, ?::geometry)) s(side, geom)
+               join address_points a on ST_Covers(s.geom, a.geom)
+              order by a.id, s.side) x
+      group by x.side`,
+    [side0Hex, side1Hex],
+  );
+  const out = [{ households: 0, population: 0 }, { households: 0, population: 0 }];
+  for (const r of rows) out[num(r.side)] = { households: num(r.households), population: num(r.population) };
+  return out;
+}
+
+/** A copy of unit `fromId` on `grid` with the given geometry and figures; returns the new id. */
+export async function insertUnitPiece(
+  k: Knex, fromId: number, grid: string, hex: string, figures: { households: number; population: number },
+): Promise<number> {
+  const { rows } = await k.raw(
+    `insert into grid_units (plan_id, grid_code, area_code, households, population, geom)
+     select plan_id, ?, area_code, ?, ?, ?::geometry from grid_units where id = ? returning id`,
+    [grid, figures.households, figures.population, hex, fromId],
+  );
+  return num(rows[0].id);
+}
+
+export async function deleteUnits(k: Knex, planId: number, ids: number[]): Promise<void> {
+  await k.raw(`delete from grid_units where plan_id = ? and id in (${marks(ids)})`, [planId, ...ids]);
+}
+
+/** A new grid like `fromCode` (kind, community, properties), unnamed; its geometry is recomputed from its units. */
+export async function insertGridLike(k: Knex, planId: number, fromCode: string, code: string, hex: string): Promise<void> {
+  await k.raw(
+    `insert into grids (plan_id, code, kind, area_code, name, properties, households, population, geom)
+     select plan_id, ?, kind, area_code, null, properties, 0, 0, ST_Multi(?::geometry) from grids where plan_id = ? and code = ?`,
+    [code, hex, planId, fromCode],
+  );
+}
+
+/** Grids whose union of units is not a valid polygon, with GEOS's reason. */
+export async function invalidUnions(k: Knex, planId: number, codes: string[]): Promise<{ code: string; reason: string }[]> {
+  const { rows } = await k.raw(
+    `select code, reason from (
+       select grid_code as code, ST_IsValidReason(ST_Multi(ST_CollectionExtract(ST_Union(geom), 3))) as reason
+         from grid_units where plan_id = ? and grid_code in (${marks(codes)}) group by grid_code) v
+      where reason <> 'Valid Geometry'`,
+    [planId, ...codes],
+  );
+  return rows;
+}
+
+/** Geometry = ST_Multi(ST_Union(units)), households/population = sums of the units (also in properties when kept there). */
+export async function recomputeGrids(k: Knex, planId: number, codes: string[]): Promise<void> {
+  await k.raw(
+    `update grids g
+        set geom = u.geom, households = u.households, population = u.population,
+            properties = g.properties || jsonb_strip_nulls(jsonb_build_object(
+              'households', case when g.properties -> 'households' is not null then u.households end,
+              'population', case when g.properties -> 'population' is not null then u.population end))
+       from (select grid_code, ST_Multi(ST_CollectionExtract(ST_Union(geom), 3)) as geom,
+                    sum(households)::int as households, sum(population)::int as population
+               from grid_units where plan_id = ? and grid_code in (${marks(codes)}) group by grid_code) u
+      where g.plan_id = ? and g.code = u.grid_code`,
+    [planId, ...codes, planId],
+  );
+}
+
+/** Deletes the micro-grids of the given grids; returns how many. */
+export async function deleteMicroGrids(k: Knex, planId: number, parentCodes: string[]): Promise<number> {
+  const { rows } = await k.raw(
+    `delete from grids where plan_id = ? and kind = 'micro' and parent_grid_code in (${marks(parentCodes)}) returning code`,
+    [planId, ...parentCodes],
+  );
+  return rows.length;
+}
+
+export interface TilingReport {
+  communityM2: number;
+  /** area of (union of grids) △ community, m² */
+  symDiffM2: number;
+  overlaps: { a: string; b: string; areaM2: number }[];
+  invalid: { code: string; reason: string }[];
+}
+
+/**
+ * How well a community's comprehensive and dedicated grids tile it: the symmetric difference
+ * between their union and the community (its admin_areas polygon, else the union of its
+ * units), overlaps between pairs of grids above 0.01 m², invalid grids.
+ */
+export async function tilingReport(k: Knex, planId: number, areaCode: string): Promise<TilingReport> {
+  const { rows: [cover] } = await k.raw(
+    `select ST_Area(c.geom::geography) as community_m2,
+            coalesce(ST_Area(ST_CollectionExtract(ST_SymDifference(c.geom, u.geom), 3)::geography), ST_Area(c.geom::geography)) as symdiff_m2
+       from (select coalesce((select geom from admin_areas where code = ?),
+                             (select ST_Multi(ST_Union(geom)) from grid_units where plan_id = ? and area_code = ?)) as geom) c,
+            (select ST_Union(geom) as geom from grids where plan_id = ? and area_code = ? and kind in ${EDITABLE}) u`,
+    [areaCode, planId, areaCode, planId, areaCode],
+  );
+  const { rows: overlaps } = await k.raw(
+    `select a, b, area_m2 from (
+       select x.code as a, y.code as b, ST_Area(ST_CollectionExtract(ST_Intersection(x.geom, y.geom), 3)::geography) as area_m2
+         from grids x join grids y on y.plan_id = x.plan_id and y.area_code = x.area_code and x.code < y.code and x.geom && y.geom
+        where x.plan_id = ? and x.area_code = ? and x.kind in ${EDITABLE} and y.kind in ${EDITABLE}
+          and ST_Relate(x.geom, y.geom, '2********')) o
+      where area_m2 > 0.01 order by a, b`,
+    [planId, areaCode],
+  );
+  const { rows: invalid } = await k.raw(
+    `select code, ST_IsValidReason(geom) as reason from grids
+      where plan_id = ? and area_code = ? and kind in ${EDITABLE} and not ST_IsValid(geom) order by code`,
+    [planId, areaCode],
+  );
+  return {
+    communityM2: num(cover?.community_m2 ?? 0),
+    symDiffM2: num(cover?.symdiff_m2 ?? 0),
+    overlaps: overlaps.map((o: Record<string, unknown>) => ({ a: o.a as string, b: o.b as string, areaM2: num(o.area_m2) })),
+    invalid,
+  };
+}
+
+export interface FigureRow {
+  code: string;
+  kind: string;
+  households: number;
+  population: number;
+  area_m2: number;
+  perimeter_m: number;
+  target_min: number;
+  target_max: number;
+}
+
+const jsonNumber = (expr: string) => `case when jsonb_typeof(${expr}) = 'number' then (${expr})::float8 end`;
+/** The grid's properties.target_min/max (the partitioner writes them), else the plan's urban range, else the default. */
+const target = (bound: 'min' | 'max') => `coalesce(${jsonNumber(`g.properties -> 'target_${bound}'`)},
+  ${jsonNumber(`p.params #> '{urban,${bound}}'`)}, ${DEFAULT_TARGETS.urban[bound]}) as target_${bound}`;
+
+/** Households, population, area and perimeter on the spheroid, household targets. */
+export async function figureRows(k: Knex, planId: number, codes: string[]): Promise<FigureRow[]> {
+  const { rows } = await k.raw(
+    `select g.code, g.kind, g.households, g.population, ST_Area(g.geom::geography) as area_m2,
+            ST_Perimeter(g.geom::geography) as perimeter_m, ${target('min')}, ${target('max')}
+       from grids g join grid_plans p on p.id = g.plan_id
+      where g.plan_id = ? and g.code in (${marks(codes)}) and g.kind in ${EDITABLE} order by g.code`,
+    [planId, ...codes],
+  );
+  return rows.map((r: Record<string, unknown>) => ({
+    code: r.code as string, kind: r.kind as string,
+    households: num(r.households), population: num(r.population),
+    area_m2: num(r.area_m2), perimeter_m: num(r.perimeter_m),
+    target_min: num(r.target_min), target_max: num(r.target_max),
+  }));
+}
+
+// ---- snapshots --------------------------------------------------------------------------
+
+/** Whole rows, geometry as hex EWKB: what an edit replaced or wrote. */
+export interface Snapshot {
+  grids: Record<string, unknown>[];
+  units: Record<string, unknown>[];
+}
+
+const asJsonRows = (alias: string) =>
+  `coalesce(jsonb_agg((to_jsonb(${alias}) - 'geom') || jsonb_build_object('geom', ST_AsHexEWKB(${alias}.geom)) order by ${alias}.id), '[]'::jsonb)`;
+
+/** The rows of the given grids, of their micro-grids and of their units. */
+export async function snapshot(k: Knex, planId: number, codes: string[]): Promise<Snapshot> {
+  const { rows: [g] } = await k.raw(
+    `select ${asJsonRows('g')} as rows from grids g
+      where g.plan_id = ? and (g.code in (${marks(codes)}) or g.parent_grid_code in (${marks(codes)}))`,
+    [planId, ...codes, ...codes],
+  );
+  const { rows: [u] } = await k.raw(
+    `select ${asJsonRows('u')} as rows from grid_units u where u.plan_id = ? and u.grid_code in (${marks(codes)})`,
+    [planId, ...codes],
+  );
+  return { grids: g.rows, units: u.rows };
+}
+
+/** Replaces the rows of snapshot `current` (and any of `target`'s) by `target`'s, ids and geometry exactly. */
+export async function restoreSnapshot(k: Knex, planId: number, current: Snapshot, target: Snapshot): Promise<void> {
+  const codes = [...new Set([...current.grids, ...target.grids].map((g) => g.code as string))];
+  const unitIds = [...new Set([...current.units, ...target.units].map((u) => num(u.id)))];
+  if (codes.length) await k.raw(`delete from grids where plan_id = ? and code in (${marks(codes)})`, [planId, ...codes]);
+  if (unitIds.length) await k.raw(`delete from grid_units where plan_id = ? and id in (${marks(unitIds)})`, [planId, ...unitIds]);
+  if (target.grids.length) {
+    await k.raw(`insert into grids select * from jsonb_populate_recordset(null::grids, ?::jsonb)`, [JSON.stringify(target.grids)]);
+  }
+  if (target.units.length) {
+    await k.raw(`insert into grid_units select * from jsonb_populate_recordset(null::grid_units, ?::jsonb)`, [JSON.stringify(target.units)]);
+  }
+}
+
+// ---- history ----------------------------------------------------------------------------
+
+export interface EditRow {
+  id: number;
+  seq: number;
+  op: Record<string, unknown> & { op: string };
+  before: Snapshot;
+  after: Snapshot;
+  undone: boolean;
+  created_at: string;
+}
+
+const toEditRow = (r: Record<string, unknown>): EditRow => ({
+  ...(r as unknown as EditRow),
+  id: num(r.id),
+  seq: num(r.seq),
+  created_at: new Date(r.created_at as string).toISOString(),
+});
+
+/** One past the highest seq the plan ever used, so seqs are never reused after a redo stack is dropped. */
+export async function nextSeq(k: Knex, planId: number): Promise<number> {
+  const { rows } = await k.raw(`select coalesce(max(seq), 0) + 1 as seq from grid_plan_edits where plan_id = ?`, [planId]);
+  return num(rows[0].seq);
+}
+
+/** Drops the redo stack (edits undone and not redone); returns how many. */
+export async function discardUndone(k: Knex, planId: number): Promise<number> {
+  const { rows } = await k.raw(`delete from grid_plan_edits where plan_id = ? and undone returning seq`, [planId]);
+  return rows.length;
+}
+
+export async function insertEdit(
+  k: Knex, planId: number, seq: number, op: Record<string, unknown>, before: Snapshot, after: Snapshot,
+): Promise<EditRow> {
+  const { rows } = await k.raw(
+    `insert into grid_plan_edits (plan_id, seq, op, before, after) values (?, ?, ?::jsonb, ?::jsonb, ?::jsonb)
+     returning id, seq, op, undone, created_at`,
+    [planId, seq, JSON.stringify(op), JSON.stringify(before), JSON.stringify(after)],
+  );
+  return toEditRow({ ...rows[0], before, after });
+}
+
+/** The edit undo would revert: the latest not undone. */
+export async function lastDone(k: Knex, planId: number): Promise<EditRow | undefined> {
+  const { rows } = await k.raw(
+    `select id, seq, op, before, after, undone, created_at from grid_plan_edits
+      where plan_id = ? and not undone order by seq desc limit 1`,
+    [planId],
+  );
+  return rows[0] && toEditRow(rows[0]);
+}
+
+/** The edit redo would re-apply: the earliest undone (the one undone last). */
+export async function firstUndone(k: Knex, planId: number): Promise<EditRow | undefined> {
+  const { rows } = await k.raw(
+    `select id, seq, op, before, after, undone, created_at from grid_plan_edits
+      where plan_id = ? and undone order by seq asc limit 1`,
+    [planId],
+  );
+  return rows[0] && toEditRow(rows[0]);
+}
+
+export async function setUndone(k: Knex, editId: number, undone: boolean): Promise<void> {
+  await k.raw(`update grid_plan_edits set undone = ? where id = ?`, [undone, editId]);
+}
+
+export interface EditListRow {
+  seq: number;
+  op: Record<string, unknown> & { op: string };
+  undone: boolean;
+  created_at: string;
+  before_grids: string[];
+  after_grids: string[];
+}
+
+/** A plan's edits in order, with the grid codes each replaced and wrote (no geometry). */
+export async function listEdits(k: Knex, planId: number): Promise<EditListRow[]> {
+  const codes = (side: string) =>
+    `(select coalesce(jsonb_agg(g ->> 'code' order by g ->> 'code'), '[]'::jsonb)
+        from jsonb_array_elements(e.${side} -> 'grids') g where g ->> 'kind' <> 'micro') as ${side}_grids`;
+  const { rows } = await k.raw(
+    `select e.seq, e.op, e.undone, e.created_at, ${codes('before')}, ${codes('after')}
+       from grid_plan_edits e where e.plan_id = ? order by e.seq`,
+    [planId],
+  );
+  return rows.map((r: Record<string, unknown>) => ({
+    ...(r as unknown as EditListRow), seq: num(r.seq), created_at: new Date(r.created_at as string).toISOString(),
+  }));
+}

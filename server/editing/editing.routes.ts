@@ -1,0 +1,48 @@
+import express from 'express';
+import type { AppDeps } from '../deps';
+import { toFeatureCollection } from '../areas/feature-collection';
+import { apiRouter } from '../http/api-router';
+import { badRequest } from '../http/errors';
+import { parseOr400 } from '../http/validate';
+import { editRequest, listUnitsQuery, planIdParams } from './editing.schema';
+import { applyEdit, history, redo, undo, unitsOf } from './editing.service';
+
+const geojson = 'application/geo+json';
+
+/** Grid editing of draft plans: units for painting, edits (move units, split, merge), undo/redo, history. */
+export function editingRoutes({ db }: AppDeps) {
+  const { router, add } = apiRouter('/api');
+  router.use('/plans/:id/edits', express.json({ limit: '2mb' }));
+
+  add({ method: 'get', path: '/plans/:id/units', summary: "A plan's atomic units (id, grid, community, households, population) as GeoJSON, for painting", tag: 'editing', query: listUnitsQuery, produces: geojson }, async (req, res) => {
+    const { id } = parseOr400(planIdParams, req.params, 'path');
+    const q = parseOr400(listUnitsQuery, req.query);
+    const rows = await unitsOf(db, id, q);
+    const fc = toFeatureCollection(rows, rows.length);
+    fc.features.forEach((f, i) => (f.id = rows[i].id as number));
+    res.type(geojson).json(fc);
+  });
+
+  add({ method: 'get', path: '/plans/:id/edits', summary: "A draft plan's edit history, oldest first, with canUndo/canRedo", tag: 'editing' }, async (req, res) => {
+    const { id } = parseOr400(planIdParams, req.params, 'path');
+    res.json(await history(db, id));
+  });
+
+  add({ method: 'post', path: '/plans/:id/edits', summary: 'Edits a draft plan: {op:"move_units",unitIds,toGrid} | {op:"split",grid,line} | {op:"merge",grids:[a,b]}; checks the tiling, answers figures before/after', tag: 'editing', body: ['application/json'], status: 201 }, async (req, res) => {
+    const { id } = parseOr400(planIdParams, req.params, 'path');
+    if (req.body === undefined) throw badRequest('invalid_body', 'send the edit as a JSON body with Content-Type: application/json');
+    const edit = parseOr400(editRequest, req.body, 'body');
+    res.status(201).json(await applyEdit(db, id, edit));
+  });
+
+  add({ method: 'post', path: '/plans/:id/undo', summary: 'Undoes the latest edit of a draft plan, restoring its grids and units exactly', tag: 'editing' }, async (req, res) => {
+    const { id } = parseOr400(planIdParams, req.params, 'path');
+    res.json(await undo(db, id));
+  });
+
+  add({ method: 'post', path: '/plans/:id/redo', summary: 'Re-applies the edit undone last', tag: 'editing' }, async (req, res) => {
+    const { id } = parseOr400(planIdParams, req.params, 'path');
+    res.json(await redo(db, id));
+  });
+  return router;
+}
