@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { HexWkb } from '../demo/hex-wkb';
 import { AppError, badRequest, notFound } from '../http/errors';
+import { GRID } from './units.repo';
 
 export interface Community { code: string; name: string }
 
@@ -105,7 +106,7 @@ export async function insertCommunityGrids(
   );
   await trx.raw(
     `insert into grids (plan_id, code, kind, area_code, name, properties, households, population, parent_grid_code, geom)
-     select ?, g.code, g.kind, ?, g.name, g.properties::jsonb, g.households, g.population, g.parent, ST_Multi(ST_Union(u.geom))
+     select ?, g.code, g.kind, ?, g.name, g.properties::jsonb, g.households, g.population, g.parent, ST_Multi(ST_Union(u.geom, ${GRID}))
      from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[]) as g(code, kind, name, properties, households, population, parent)
      join unnest(?::text[], ?::text[], ?::text[]) as m(geom, grid, micro) on m.grid = g.code or m.micro = g.code
      cross join lateral (select m.geom::geometry as geom) u

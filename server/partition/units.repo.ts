@@ -53,6 +53,7 @@ export async function communityUnits(
     split: opts.splitAboveHouseholds,
     footprints: opts.footprints,
   });
+  if (!rows.length) throw new Error(`community ${communityCode}: a geometry operation failed (the query answered no rows)`);
   const r = rows[0].result as { units: RawUnit[] | null; edges: RawEdge[] | null };
   if (!r.units?.length) throw new Error(`community ${communityCode}: no units (is its geometry empty?)`);
   return {
@@ -65,23 +66,30 @@ export async function communityUnits(
   };
 }
 
+/**
+ * Overlays run in fixed precision (snap-rounding to 1e-12°, far below a millimetre): GEOS's
+ * floating overlay falls back through exceptions, which the embedded (WASM) PostGIS cannot
+ * catch — it answers no rows instead; fixed precision never needs the fallback.
+ */
+export const GRID = 1e-12;
+
 interface RawUnit { id: number; block_id: number; footprint: number | null; households: number; population: number; area_m2: number; x: number; y: number; geom: HexWkb }
 interface RawEdge { a: number; b: number; len: number; barrier: boolean }
 
 const UNITS_SQL = `
 with c as (select geom from admin_areas where code = :code),
 fp as (
-  select ord as footprint, ST_Multi(ST_CollectionExtract(ST_Intersection(f::geometry, c.geom), 3)) as geom
+  select ord as footprint, ST_Multi(ST_CollectionExtract(ST_Intersection(f::geometry, c.geom, ${GRID}), 3)) as geom
   from c, unnest(:footprints::text[]) with ordinality as t(f, ord)
   where ST_Intersects(f::geometry, c.geom)
 ),
 cuts as (
-  select ST_Intersection(b.geom, c.geom) as g from barriers b, c where b.geom && c.geom and ST_Intersects(b.geom, c.geom)
+  select ST_Intersection(b.geom, c.geom, ${GRID}) as g from barriers b, c where b.geom && c.geom and ST_Intersects(b.geom, c.geom)
   union all
   select ST_Boundary(fp.geom) from fp
 ),
 linework as (
-  select ST_Union(ST_Boundary(c.geom), coalesce((select ST_Union(ST_CollectionExtract(g, 2)) from cuts), 'LINESTRING EMPTY'::geometry)) as g from c
+  select ST_Union(ST_Boundary(c.geom), coalesce((select ST_Union(ST_CollectionExtract(g, 2), ${GRID}) from cuts), 'SRID=4326;LINESTRING EMPTY'::geometry), ${GRID}) as g from c
 ),
 faces as (select (ST_Dump(ST_Polygonize(g))).geom from linework),
 blocks as (
@@ -100,7 +108,7 @@ block_load as (
 ),
 to_split as (select block_id from block_load where households > :split and sites >= 2),
 cells as (
-  select b.block_id, b.footprint, (ST_Dump(ST_CollectionExtract(ST_Intersection(v.cell, b.geom), 3))).geom as geom
+  select b.block_id, b.footprint, (ST_Dump(ST_CollectionExtract(ST_Intersection(v.cell, b.geom, ${GRID}), 3))).geom as geom
   from blocks b join to_split using (block_id),
   lateral (
     select (ST_Dump(ST_VoronoiPolygons(ST_Collect(p.geom), 0, b.geom))).geom as cell from pts p where p.block_id = b.block_id
@@ -115,24 +123,24 @@ raw_units as (
   select row_number() over (order by block_id, ST_XMin(geom), ST_YMin(geom))::int as id, * from pieces
 ),
 clipped as (
-  select u.id, u.block_id, u.footprint, ST_CollectionExtract(ST_Difference(ST_Intersection(u.geom, c.geom), coalesce(
-           (select ST_Union(o.geom) from raw_units o where o.id < u.id and o.geom && u.geom and ST_Relate(o.geom, u.geom, '2********')),
-           'SRID=4326;POLYGON EMPTY'::geometry)), 3) as geom
+  select u.id, u.block_id, u.footprint, ST_CollectionExtract(ST_Difference(ST_Intersection(u.geom, c.geom, ${GRID}), coalesce(
+           (select ST_Union(o.geom, ${GRID}) from raw_units o where o.id < u.id and o.geom && u.geom and ST_Relate(o.geom, u.geom, '2********')),
+           'SRID=4326;POLYGON EMPTY'::geometry), ${GRID}), 3) as geom
   from raw_units u, c
 ),
 gaps as (
   select row_number() over () as gap_id, d.geom from c,
-  lateral ST_Dump(ST_Difference(c.geom, (select ST_Union(geom) from clipped))) d
+  lateral ST_Dump(ST_Difference(c.geom, (select ST_Union(geom, ${GRID}) from clipped), ${GRID})) d
   where ST_Dimension(d.geom) = 2
 ),
 gap_owner as (
   select distinct on (g.gap_id) g.gap_id, g.geom, u.id
   from gaps g join clipped u on u.geom && ST_Expand(g.geom, 1e-6)
-  order by g.gap_id, ST_Area(ST_Intersection(u.geom, ST_Buffer(g.geom, 1e-7))) desc, u.id
+  order by g.gap_id, ST_Area(ST_Intersection(u.geom, ST_Buffer(g.geom, 1e-7), ${GRID})) desc, u.id
 ),
 units as (
   select u.id, u.block_id, u.footprint,
-         ST_Multi(coalesce(ST_Union(u.geom, (select ST_Union(o.geom) from gap_owner o where o.id = u.id)), u.geom)) as geom
+         ST_Multi(coalesce(ST_Union(u.geom, (select ST_Union(o.geom, ${GRID}) from gap_owner o where o.id = u.id), ${GRID}), u.geom)) as geom
   from clipped u where not ST_IsEmpty(u.geom)
 ),
 unit_pts as (
