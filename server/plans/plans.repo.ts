@@ -116,7 +116,8 @@ export async function planHead(knex: Knex, id: number): Promise<{ id: number; la
     'select p.id, p.layer_id, p.status, p.name, l.name as layer_name from grid_plans p join grid_layers l on l.id = p.layer_id where p.id = ?',
     [id],
   );
-  return (rows as Row[])[0] as never;
+  const r = (rows as Row[])[0];
+  return r && { id: Number(r.id), layer_id: Number(r.layer_id), status: r.status as PlanStatus, name: String(r.name), layer_name: String(r.layer_name) };
 }
 
 export type GridRow = GridProperties & { id: number };
