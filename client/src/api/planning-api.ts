@@ -1,0 +1,55 @@
+import { getJson, postJson } from './http';
+import type {
+  DiffCollection,
+  EditHistory,
+  EditRequest,
+  EditResponse,
+  ExportFormat,
+  GridCollection,
+  JobView,
+  PartitionRequest,
+  PlanDetail,
+  PlanDiff,
+  PlanSummary,
+  PublishResult,
+  TopologyReport,
+  UnitCollection,
+} from './planning-types';
+
+/** Starts partitioning an area into a draft plan; the job answers how far it got. */
+export const startPartition = (request: PartitionRequest): Promise<JobView> =>
+  postJson('/api/planning/partition', request);
+
+export const fetchJob = (id: string): Promise<JobView> => getJson(`/api/jobs/${encodeURIComponent(id)}`);
+
+export const cancelJob = (id: string): Promise<JobView> => postJson(`/api/jobs/${encodeURIComponent(id)}/cancel`);
+
+export const fetchPlans = (layerId: number): Promise<PlanSummary[]> => getJson(`/api/plans?layerId=${layerId}`);
+
+export const fetchPlan = (planId: number): Promise<PlanDetail> => getJson(`/api/plans/${planId}`);
+
+export const fetchPlanGrids = (planId: number): Promise<GridCollection> => getJson(`/api/plans/${planId}/grids`);
+
+export const fetchTopology = (planId: number): Promise<TopologyReport> => getJson(`/api/plans/${planId}/topology`);
+
+export const fetchUnits = (planId: number): Promise<UnitCollection> => getJson(`/api/plans/${planId}/units`);
+
+export const fetchEditHistory = (planId: number): Promise<EditHistory> => getJson(`/api/plans/${planId}/edits`);
+
+export const postEdit = (planId: number, edit: EditRequest): Promise<EditResponse> =>
+  postJson(`/api/plans/${planId}/edits`, edit);
+
+export const undoEdit = (planId: number): Promise<EditResponse> => postJson(`/api/plans/${planId}/undo`);
+
+export const redoEdit = (planId: number): Promise<EditResponse> => postJson(`/api/plans/${planId}/redo`);
+
+export const publishPlan = (planId: number): Promise<PublishResult> => postJson(`/api/plans/${planId}/publish`);
+
+export const fetchPlanDiff = (fromPlan: number, toPlan: number): Promise<PlanDiff> =>
+  getJson(`/api/plans/${fromPlan}/diff/${toPlan}`);
+
+export const fetchPlanDiffGeojson = (fromPlan: number, toPlan: number): Promise<DiffCollection> =>
+  getJson(`/api/plans/${fromPlan}/diff/${toPlan}?format=geojson`);
+
+export const planExportUrl = (planId: number, format: ExportFormat): string =>
+  `/api/plans/${planId}/export?format=${format}`;
