@@ -3,16 +3,17 @@ import { fetchAreas, fetchClientConfig, fetchTileSources } from './api/gridatlas
 import { translateDocument } from './i18n';
 import { AreaLabels, type LabelLayerSummary } from './layers/area-labels';
 import { addOperationalLayers } from './layers/operational-layers';
-import { enableAreaPicking } from './map/area-picking';
 import { boundsOf } from './map/bounds';
 import { createMap, whenSourcesLoaded } from './map/create-map';
+import { DeckOverlay } from './map/deck-overlay';
 import { offlineBaseStyle } from './map/offline-style';
-import { element } from './views/dom';
+import { BrowseView } from './views/browse-view';
 import { renderHeader } from './views/header';
-import { InspectPanel } from './views/inspect-panel';
-import { renderLayerPanel } from './views/layer-panel';
+import type { MapView, ViewId } from './views/map-view';
 import { MapStatus } from './views/map-status';
+import { PlannerView } from './views/planner/planner-view';
 import { renderStatusLine } from './views/status-line';
+import { ViewTabs } from './views/view-tabs';
 import './styles.css';
 
 /** Handles for the browser tests (and for poking at the map from the console). */
@@ -29,15 +30,24 @@ declare global {
   }
 }
 
+const VIEW_IDS: ViewId[] = ['browse', 'planner'];
+
 const byId = (id: string): HTMLElement => {
   const found = document.getElementById(id);
   if (!found) throw new Error(`index.html has no #${id}`);
   return found;
 };
 
+/** The view named by the page's hash (`#planner`), else browsing. */
+const viewFromHash = (): ViewId => VIEW_IDS.find((id) => location.hash === `#${id}`) ?? 'browse';
+
 async function start(): Promise<void> {
   translateDocument();
-  renderHeader(byId('app-header'));
+  let showView: (id: ViewId) => void = () => undefined;
+  const viewTabs = new ViewTabs(VIEW_IDS, (id) => showView(id));
+  viewTabs.setActive(viewFromHash());
+  renderHeader(byId('app-header'), viewTabs.element);
+  const app = byId('app');
   const mapContainer = byId('map');
   const sidePanel = byId('side-panel');
   const status = new MapStatus(mapContainer);
@@ -53,13 +63,29 @@ async function start(): Promise<void> {
       bounds: boundsOf(districts.features),
     });
     const toggles = addOperationalLayers(map, sources, config.basemapUrl !== null);
-    const labels = new AreaLabels(map);
-    const inspectPanel = new InspectPanel();
-    enableAreaPicking(map, (code) => void inspectPanel.inspect(code));
-    sidePanel.replaceChildren(
-      element('div', 'panel-scroll', renderLayerPanel([...toggles, labels]), inspectPanel.element),
-      renderStatusLine(),
-    );
+    const deck = new DeckOverlay(map);
+    const labels = new AreaLabels(map, deck);
+    const views: Record<ViewId, MapView> = {
+      browse: new BrowseView(map, [...toggles, labels]),
+      planner: new PlannerView(map, deck, toggles.find((toggle) => toggle.id === 'grids')),
+    };
+    const statusLine = renderStatusLine();
+    let active = views.browse;
+    showView = (id) => {
+      active.deactivate();
+      active = views[id];
+      app.dataset.view = id;
+      viewTabs.setActive(id);
+      history.replaceState(null, '', id === 'browse' ? location.pathname : `#${id}`);
+      sidePanel.replaceChildren(active.element, statusLine);
+      map.resize();
+      active.activate();
+    };
+    showView(viewFromHash());
+    map.on('click', (event) => active.click(event));
+    map.on('mousemove', (event) => {
+      map.getCanvas().style.cursor = active.cursorAt(event.point);
+    });
 
     const ready = Promise.all([
       whenSourcesLoaded(map, sources.map((source) => source.id)),

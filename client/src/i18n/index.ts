@@ -24,9 +24,14 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   );
 }
 
+/** Whether `key` is a message key, for keys built from server values (e.g. a job's stage). */
+export function hasMessage(key: string): key is MessageKey {
+  return key in catalogues[currentLocale];
+}
+
 /** Formats a number the way the current locale writes it (digit grouping, decimals). */
-export function formatNumber(value: number, maximumFractionDigits = 0): string {
-  return new Intl.NumberFormat(currentLocale, { maximumFractionDigits }).format(value);
+export function formatNumber(value: number, maximumFractionDigits = 0, minimumFractionDigits = 0): string {
+  return new Intl.NumberFormat(currentLocale, { maximumFractionDigits, minimumFractionDigits }).format(value);
 }
 
 /** Switches the locale, remembers it, retranslates `[data-i18n]` elements and tells listeners. */

@@ -1,3 +1,4 @@
+import { plannerEn } from './messages.planner.en';
 import type { MessageKey } from './messages.zh-CN';
 
 /** English UI strings; every key of the Chinese catalogue must be present. */
@@ -33,4 +34,5 @@ export const en: Record<MessageKey, string> = {
   'level.street': 'Street',
   'level.community': 'Community',
   'unit.km2': '{value} km²',
+  ...plannerEn,
 };

@@ -1,3 +1,5 @@
+import { plannerZhCN } from './messages.planner.zh-CN';
+
 /** Chinese (simplified) UI strings: the default locale and the source of message keys. */
 export const zhCN = {
   'app.title': '网格图谱 GridAtlas',
@@ -31,6 +33,7 @@ export const zhCN = {
   'level.street': '街道',
   'level.community': '社区',
   'unit.km2': '{value} 平方公里',
+  ...plannerZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

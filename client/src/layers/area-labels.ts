@@ -1,8 +1,9 @@
-import { MapboxOverlay } from '@deck.gl/mapbox';
 import { TextLayer } from '@deck.gl/layers';
 import type { MapLibreMap } from 'maplibre-gl';
 import { fetchAreaLabels } from '../api/gridatlas-api';
 import type { AreaLabelCollection } from '../api/types';
+import type { DeckOverlay } from '../map/deck-overlay';
+import { LABEL_FONT_FAMILY } from '../map/label-font';
 import { focusLevelAt } from '../map/focus-level';
 import type { LayerToggle } from './layer-toggle';
 
@@ -28,9 +29,6 @@ export interface LabelLayerSummary {
   names: string[];
 }
 
-/** System fonts that carry Chinese; nothing is downloaded. */
-const LABEL_FONT_FAMILY =
-  '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
 
 const LABEL_STYLE: Record<LabelledLevel, { size: number; colour: [number, number, number]; weight: number }> = {
   street: { size: 15, colour: [29, 36, 51], weight: 600 },
@@ -49,14 +47,15 @@ export class AreaLabels implements LayerToggle {
   readonly titleKey = 'layer.labels';
   readonly swatch = '#1d2433';
 
-  private readonly overlay = new MapboxOverlay({ interleaved: false, layers: [] });
   private labelSets: Record<LabelledLevel, LabelSet> = { street: EMPTY_LABEL_SET, community: EMPTY_LABEL_SET };
   private layers: TextLayer<AreaLabel>[] = [];
   private shown = true;
   private renderedFocus: LabelledLevel | null = null;
 
-  constructor(private readonly map: MapLibreMap) {
-    map.addControl(this.overlay);
+  constructor(
+    private readonly map: MapLibreMap,
+    private readonly overlay: DeckOverlay,
+  ) {
     map.on('zoom', () => {
       if (focusLevelAt(map.getZoom()) !== this.renderedFocus) this.render();
     });
@@ -95,7 +94,7 @@ export class AreaLabels implements LayerToggle {
     this.layers = (['street', 'community'] as const).map((level) =>
       textLayer(level, this.labelSets[level], this.shown && level === focus),
     );
-    this.overlay.setProps({ layers: this.layers });
+    this.overlay.setLayers('area-labels', this.layers);
   }
 }
 

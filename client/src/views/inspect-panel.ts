@@ -2,14 +2,13 @@ import { fetchArea } from '../api/gridatlas-api';
 import type { AreaDetail } from '../api/types';
 import { formatNumber, onLocaleChange, t, translatedElement, type MessageKey } from '../i18n';
 import { element } from './dom';
+import { formatAreaKm2 } from './format';
 
 type InspectState =
   | { kind: 'empty' }
   | { kind: 'loading' }
   | { kind: 'failed'; message: string }
   | { kind: 'shown'; area: AreaDetail };
-
-const SQUARE_METRES_PER_KM2 = 1_000_000;
 
 /** Shows the details of one area: name, code, level, households, population, area. */
 export class InspectPanel {
@@ -67,7 +66,7 @@ function areaDetails({ properties: area }: AreaDetail): HTMLElement {
     ['level', 'field.level', t(`level.${area.level}`)],
     ['households', 'field.households', formatNumber(area.stats.households)],
     ['population', 'field.population', formatNumber(area.stats.population)],
-    ['area', 'field.area', t('unit.km2', { value: formatNumber(area.stats.areaM2 / SQUARE_METRES_PER_KM2, 2) })],
+    ['area', 'field.area', formatAreaKm2(area.stats.areaM2)],
     ['children', 'field.children', formatNumber(area.children)],
   ];
   const list = element('dl', 'fields');
