@@ -8,28 +8,14 @@
  * Set E2E_BASE_URL to test a server that is already running instead of starting one.
  * Set CHROMIUM_PATH to use another Chromium than /usr/bin/chromium.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-// For the `window.__gridatlas` declaration used inside page.evaluate.
-import type {} from '../../client/src/main';
+import type { Page } from 'playwright-core';
+import { clickMapAt, isOnThisMachine, openRecordedPage, runE2e, saveScreenshot, waitForMapReady } from './support/browser';
 import { Checks, sameSet } from './support/checks';
-import { startServer, type RunningServer } from './support/server-process';
 
-const SERVER_START_TIMEOUT_MS = 5 * 60_000;
-const MAP_READY_TIMEOUT_MS = 2 * 60_000;
 const UI_TIMEOUT_MS = 30_000;
 const DISTRICT_CODE = '320113000000';
 const EXPECTED_STREET_COUNT = 9;
 const SCREENSHOT_PATH = 'test-results/map.png';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 interface AreaSummary {
   code: string;
@@ -69,12 +55,6 @@ async function fetchExpectedAreas(baseUrl: string): Promise<ExpectedAreas> {
   };
 }
 
-const isOnThisMachine = (url: string): boolean => {
-  const { protocol, hostname } = new URL(url);
-  if (protocol === 'data:' || protocol === 'blob:') return true;
-  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
-};
-
 /** The distinct area codes per level among the features the map has drawn from the `areas` source. */
 async function renderedAreaCodes(page: Page): Promise<Record<string, string[]>> {
   return page.evaluate(() => {
@@ -87,34 +67,6 @@ async function renderedAreaCodes(page: Page): Promise<Record<string, string[]>> 
     }
     return byLevel;
   });
-}
-
-async function waitForMapReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.__gridatlas !== undefined, null, { timeout: MAP_READY_TIMEOUT_MS });
-  await page.evaluate(
-    (timeoutMs) =>
-      Promise.race([
-        window.__gridatlas!.ready,
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error(`map not ready after ${timeoutMs} ms`)), timeoutMs),
-        ),
-      ]),
-    MAP_READY_TIMEOUT_MS,
-  );
-}
-
-/** Clicks the map at a geographic point. */
-async function clickMapAt(page: Page, [lng, lat]: [number, number]): Promise<void> {
-  const { x, y } = await page.evaluate(
-    (lngLat) => {
-      const map = window.__gridatlas!.map;
-      const point = map.project(lngLat);
-      const box = map.getCanvas().getBoundingClientRect();
-      return { x: box.left + point.x, y: box.top + point.y };
-    },
-    [lng, lat] as [number, number],
-  );
-  await page.mouse.click(x, y);
 }
 
 const textOf = async (page: Page, selector: string): Promise<string> =>
@@ -190,81 +142,36 @@ async function checkLanguageSwitch(page: Page, checks: Checks): Promise<void> {
   );
 }
 
-async function saveScreenshot(page: Page): Promise<void> {
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        const map = window.__gridatlas!.map;
-        map.once('idle', () => resolve());
-        map.triggerRepaint();
-      }),
-  );
-  mkdirSync(path.dirname(SCREENSHOT_PATH), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT_PATH });
-}
-
-async function run(checks: Checks, stopOnSignal: (stop: () => Promise<void>) => void): Promise<void> {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  const pageErrors: string[] = [];
-  const cleanUp = async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-  };
-  stopOnSignal(cleanUp);
-  try {
-    server = process.env.E2E_BASE_URL
-      ? { baseUrl: process.env.E2E_BASE_URL.replace(/\/$/, ''), stop: async () => undefined }
-      : await startServer(SERVER_START_TIMEOUT_MS);
+const checks = new Checks();
+await runE2e(
+  async (server, register) => {
     checks.check(`server is up at ${server.baseUrl}`, true);
     const expected = await fetchExpectedAreas(server.baseUrl);
+    const { browser, page, requestedUrls, pageErrors } = await openRecordedPage();
+    register(browser);
+    try {
+      await page.goto(server.baseUrl);
+      await checkMap(page, expected, checks);
+      const street = expected.streets[0];
+      if (street) await checkInspectPanel(page, street, checks);
+      await saveScreenshot(page, SCREENSHOT_PATH);
+      checks.check(`screenshot saved to ${SCREENSHOT_PATH}`, true);
+      await checkLanguageSwitch(page, checks);
 
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    const requestedUrls: string[] = [];
-    context.on('request', (request) => requestedUrls.push(request.url()));
-    // Anything bound elsewhere is recorded above and then refused, so the page behaves as offline.
-    await context.route((url) => !isOnThisMachine(url.href), (route) => route.abort());
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
-    await page.goto(server.baseUrl);
-
-    await checkMap(page, expected, checks);
-    const street = expected.streets[0];
-    if (street) await checkInspectPanel(page, street, checks);
-    await saveScreenshot(page);
-    checks.check(`screenshot saved to ${SCREENSHOT_PATH}`, true);
-    await checkLanguageSwitch(page, checks);
-
-    const tileRequests = requestedUrls.filter((url) => url.includes('/tiles/'));
-    checks.check('vector tile requests were recorded (request recording works)', tileRequests.length > 0);
-    const outside = requestedUrls.filter((url) => !isOnThisMachine(url));
-    checks.check(
-      `none of the ${requestedUrls.length} requests left 127.0.0.1/localhost`,
-      outside.length === 0,
-      outside.slice(0, 10).join('\n      '),
-    );
-    checks.check('the page logged no errors', pageErrors.length === 0, pageErrors.slice(0, 10).join('\n      '));
-  } catch (error) {
-    checks.fail('the run reached its end', error);
-    if (pageErrors.length > 0) console.log(`page errors:\n  ${pageErrors.join('\n  ')}`);
-  } finally {
-    await cleanUp();
-  }
-}
-
-const checks = new Checks();
-await run(checks, (cleanUp) => {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-  }
-});
+      const tileRequests = requestedUrls.filter((url) => url.includes('/tiles/'));
+      checks.check('vector tile requests were recorded (request recording works)', tileRequests.length > 0);
+      const outside = requestedUrls.filter((url) => !isOnThisMachine(url));
+      checks.check(
+        `none of the ${requestedUrls.length} requests left 127.0.0.1/localhost`,
+        outside.length === 0,
+        outside.slice(0, 10).join('\n      '),
+      );
+      checks.check('the page logged no errors', pageErrors.length === 0, pageErrors.slice(0, 10).join('\n      '));
+    } finally {
+      if (pageErrors.length > 0 && checks.failed > 0) console.log(`page errors:\n  ${pageErrors.join('\n  ')}`);
+    }
+  },
+  (error) => checks.fail('the run reached its end', error),
+);
 console.log(checks.summary());
 process.exitCode = checks.failed === 0 ? 0 : 1;
