@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { GridMove } from './plans.schema';
+import { OVERLAY_GRID_DEG } from './topology.repo';
 
 type Row = Record<string, unknown>;
 
@@ -22,7 +23,7 @@ export async function codeChanges(knex: Knex, from: number, to: number): Promise
             case when a.id is null then 'added' when b.id is null then 'removed' else 'same' end as change,
             case when a.id is not null and b.id is not null then ST_Area(b.geom::geography) - ST_Area(a.geom::geography) end as area_change_m2,
             case when a.id is not null and b.id is not null then
-              case when ST_OrderingEquals(a.geom, b.geom) then 0 else ST_Area(ST_SymDifference(a.geom, b.geom)::geography) end
+              case when ST_OrderingEquals(a.geom, b.geom) then 0 else ST_Area(ST_SymDifference(a.geom, b.geom, ${OVERLAY_GRID_DEG})::geography) end
             end as sym_diff_m2
        from (select id, code, geom from grids where plan_id = ?) a
        full join (select id, code, geom from grids where plan_id = ?) b on b.code = a.code
@@ -44,24 +45,24 @@ export async function codeChanges(knex: Knex, from: number, to: number): Promise
  * (from, to) pair. A null code means no grid of that plan covers the point.
  */
 export async function householdMoves(knex: Knex, from: number, to: number): Promise<GridMove[]> {
-  const gridOf = (param: string) => `(
-    select g.code from grids g
-     where g.plan_id = ${param} and g.kind <> 'micro' and g.geom && p.geom and ST_Covers(g.geom, p.geom)
-     order by g.kind = 'dedicated' desc, g.code limit 1)`;
+  // a join (not a per-point subquery) so the planner can drive it from either side's GiST index
+  const placed = (param: string) => `
+    select distinct on (p.id) p.id, g.code
+      from grids g join address_points p on p.geom && g.geom and ST_Covers(g.geom, p.geom)
+     where g.plan_id = ${param} and g.kind <> 'micro'
+     order by p.id, g.kind = 'dedicated' desc, g.code`;
   const { rows } = await knex.raw(
-    `with ext as (
-       select ST_SetSRID(ST_Extent(geom)::geometry, 4326) as box from grids where plan_id in (?, ?) and kind <> 'micro'
-     ), placed as (
-       select p.households, coalesce(p.population, 0) as population, ${gridOf('?')} as from_code, ${gridOf('?')} as to_code
-         from address_points p, ext
-        where p.geom && ext.box
+    `with a as (${placed('?')}), b as (${placed('?')}),
+     moved as (
+       select coalesce(a.id, b.id) as id, a.code as from_code, b.code as to_code
+         from a full join b on b.id = a.id
+        where a.code is distinct from b.code
      )
-     select from_code, to_code, sum(households)::int as households, sum(population)::int as population, count(*)::int as points
-       from placed
-      where from_code is distinct from to_code
-      group by from_code, to_code
-      order by households desc, from_code, to_code`,
-    [from, to, from, to],
+     select m.from_code, m.to_code, sum(p.households)::int as households, sum(coalesce(p.population, 0))::int as population, count(*)::int as points
+       from moved m join address_points p on p.id = m.id
+      group by m.from_code, m.to_code
+      order by households desc, m.from_code, m.to_code`,
+    [from, to],
   );
   return (rows as Row[]).map((r) => ({
     from: (r.from_code as string | null) ?? null,
@@ -84,7 +85,7 @@ export async function changedGrids(knex: Knex, from: number, to: number) {
             ST_AsGeoJSON(b.geom, 7) as geojson
        from grids b left join grids a on a.plan_id = ? and a.code = b.code
       where b.plan_id = ?
-        and (a.id is null or (not ST_OrderingEquals(a.geom, b.geom) and ST_Area(ST_SymDifference(a.geom, b.geom)::geography) > ${RESHAPE_THRESHOLD_M2}))
+        and (a.id is null or (not ST_OrderingEquals(a.geom, b.geom) and ST_Area(ST_SymDifference(a.geom, b.geom, ${OVERLAY_GRID_DEG})::geography) > ${RESHAPE_THRESHOLD_M2}))
      union all
      select a.id, a.plan_id, a.code, a.kind, a.name, a.area_code, a.households, a.population,
             'removed', null, ST_AsGeoJSON(a.geom, 7)

@@ -3,6 +3,15 @@ import { targetSql } from './plans.repo';
 
 type Row = Record<string, unknown>;
 
+/**
+ * Grid size of the overlays, in degrees (≈ 0.1 mm): GEOS then snap-rounds (fixed-precision
+ * OverlayNG), which is robust where floating overlays are not — on the Qixia demo a floating
+ * ST_Difference of a community and the union of its grids returned the whole community — and
+ * collapses the 1e-15° slivers left where two grids' edges coincide but their vertices differ.
+ */
+export const OVERLAY_GRID_DEG = 1e-9;
+const G = OVERLAY_GRID_DEG;
+
 /** Figures of one problem geometry (a gap part, an overlap, the part of a grid outside its parent …). */
 export interface ProblemFigures {
   areaM2: number;
@@ -25,8 +34,13 @@ const withFigures = (inner: string, columns: string[], minAreaM2: number) => `
          ST_X(ST_PointOnSurface(x.geom)) as lng, ST_Y(ST_PointOnSurface(x.geom)) as lat,
          ST_XMin(x.geom) as xmin, ST_YMin(x.geom) as ymin, ST_XMax(x.geom) as xmax, ST_YMax(x.geom) as ymax,
          (select coalesce(sum(a.households), 0)::int from address_points a where a.geom && x.geom and ST_Covers(x.geom, a.geom)) as households_in
-    from x cross join lateral (select ST_Area(x.geom::geography) as area_m2, ST_Perimeter(x.geom::geography) as perimeter_m) f
-   where f.area_m2 > ${minAreaM2}`;
+    from x cross join lateral (
+           select ST_Area(x.geom::geography) as area_m2, ST_Perimeter(x.geom::geography) as perimeter_m,
+                  -- the area as drawn in lon/lat, scaled to m²: a sliver between edges that coincide in
+                  -- lon/lat has none, though its geodesic edges enclose a few m² per km of edge
+                  ST_Area(x.geom) * ${(Math.PI * 6_371_008.8 / 180) ** 2} * cos(radians(ST_Y(ST_Centroid(x.geom)))) as drawn_m2
+         ) f
+   where f.area_m2 > ${minAreaM2} and f.drawn_m2 > ${minAreaM2}`;
 
 function figures(r: Row): ProblemFigures {
   return {
@@ -76,10 +90,10 @@ export async function gaps(knex: Knex, planId: number, communities: string[], mi
          and exists (select 1 from grids m where m.plan_id = g.plan_id and m.kind = 'micro' and m.parent_grid_code = g.code)
     ), uncovered as (
       select par.level, par.key, par.area_code, par.parent_name,
-             case when u.geom is null then par.geom else ST_Difference(par.geom, u.geom) end as geom
+             case when u.geom is null then par.geom else ST_Difference(par.geom, u.geom, ${G}) end as geom
         from parents par
         left join lateral (
-          select ST_Union(c.geom) as geom from grids c
+          select ST_Union(c.geom, ${G}) as geom from grids c
            where c.plan_id = ? and c.geom && par.geom
              and (case when par.level = 1 then c.kind <> 'micro' else c.kind = 'micro' end)
         ) u on true
@@ -109,7 +123,7 @@ export async function overlaps(knex: Knex, planId: number, minAreaM2: number): P
   const inner = `
     select a.code as code_a, b.code as code_b, a.kind = 'micro' as micro,
            a.area_code::text as area_a, b.area_code::text as area_b, a.parent_grid_code as parent_a, b.parent_grid_code as parent_b,
-           ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3) as geom
+           ST_CollectionExtract(ST_Intersection(a.geom, b.geom, ${G}), 3) as geom
       from grids a
       join grids b on b.plan_id = a.plan_id and a.code < b.code and a.geom && b.geom and ${SAME_LEVEL('a', 'b')}
      where a.plan_id = ? and ST_Relate(a.geom, b.geom, '2********')`;
@@ -195,7 +209,7 @@ export interface OutsideRow extends ProblemFigures {
 export async function outsideParent(knex: Knex, planId: number, minAreaM2: number): Promise<OutsideRow[]> {
   const inner = `
     select g.code, g.kind, g.area_code::text as area_code, par.key as parent_key, par.name as parent_name,
-           ST_CollectionExtract(ST_Difference(g.geom, par.geom), 3) as geom
+           ST_CollectionExtract(ST_Difference(g.geom, par.geom, ${G}), 3) as geom
       from grids g ${PARENT}
      where g.plan_id = ? and par.geom is not null and not ST_CoveredBy(g.geom, par.geom)`;
   const { rows } = await knex.raw(withFigures(inner, ['code', 'kind', 'area_code', 'parent_key', 'parent_name'], minAreaM2) + ' order by 1', [planId]);
@@ -225,7 +239,7 @@ export interface AcrossRow extends ProblemFigures {
 export async function acrossParent(knex: Knex, planId: number, minAreaM2: number): Promise<AcrossRow[]> {
   const inner = `
     select g.code, g.kind, g.area_code::text as area_code, g.parent_grid_code, o.key as into_key, o.name as into_name,
-           ST_CollectionExtract(ST_Intersection(g.geom, o.geom), 3) as geom
+           ST_CollectionExtract(ST_Intersection(g.geom, o.geom, ${G}), 3) as geom
       from grids g
       join lateral (
         select a.code::text as key, a.name, a.geom from admin_areas a
