@@ -15,3 +15,12 @@ export function listed(noun: string, items: (string | number)[]): string {
     ? `${noun}s ${shown.join(', ')}${more}`
     : `${noun}s ${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
 }
+
+/**
+ * A 500 for a geometry query that answered no row where it must answer one. PGlite's PostGIS
+ * swallows some GEOS errors (e.g. a floating-point overlay's topology exception) and returns an
+ * empty result instead of failing (electric-sql/pglite#916), so every query the editor's checks
+ * rely on is shaped to return exactly one row, and an empty answer stops the edit here.
+ */
+export const engineFailed = (doing: string) =>
+  new AppError(500, 'geometry_engine_failed', `the geometry engine gave no answer while ${doing}; nothing was changed`, { doing });

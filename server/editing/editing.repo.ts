@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { DEFAULT_TARGETS } from '../planning/planning.schema';
+import { engineFailed } from './edit-errors';
 import type { ListUnitsQuery } from './editing.schema';
 
 /** `?, ?, ?` for an `in (…)` list; callers never pass an empty list. */
@@ -10,6 +11,35 @@ const marks = (xs: readonly unknown[]) => {
 
 const EDITABLE = `('comprehensive', 'dedicated')`;
 const num = (v: unknown) => Number(v);
+
+/**
+ * Grid size (degrees, ≈0.1 mm) of the fixed-precision overlays the checks run: snap-rounded
+ * overlay cannot fail on nearly coincident edges the way floating-point overlay can.
+ */
+export const CHECK_GRID_DEG = 1e-9;
+
+/** The one row a query must answer; none means the geometry engine failed silently (see engineFailed). */
+async function oneRow<T = Record<string, unknown>>(k: Knex, sql: string, bindings: readonly Knex.RawBinding[], doing: string): Promise<T> {
+  const { rows } = await k.raw(sql, bindings);
+  if (rows.length !== 1) throw engineFailed(doing);
+  return rows[0] as T;
+}
+
+/**
+ * SQL for m² per square degree at latitude `latDeg` (an SQL expression, degrees): metres per
+ * degree of latitude times metres per degree of longitude on WGS84.
+ */
+const m2PerDeg2 = (latDeg: string) =>
+  `((111132.954 - 559.822 * cos(2 * radians(${latDeg})) + 1.175 * cos(4 * radians(${latDeg})))
+    * (111412.84 * cos(radians(${latDeg})) - 93.5 * cos(3 * radians(${latDeg}))))`;
+
+/**
+ * SQL for the area in m² of a lon/lat polygon measured in the plane of its coordinates and
+ * scaled at its own latitude. For sliver checks: the zero-width slivers floating-point overlay
+ * leaves along shared edges have collinear vertices in lon/lat and measure ~0 here, while as a
+ * geography their straight edges become geodesics and they measure tens of m².
+ */
+export const planarM2 = (geom: string) => `(ST_Area(${geom}) * ${m2PerDeg2(`ST_Y(ST_Centroid(${geom}))`)})`;
 
 export interface PlanRow {
   id: number;
@@ -31,13 +61,15 @@ export interface GridRow {
   code: string;
   kind: string;
   area_code: string | null;
-  /** polygons in the grid's MultiPolygon */
+  /** polygons of the grid's MultiPolygon of 1 m² or more (not counting slivers) */
   parts: number;
 }
 
 export async function gridsByCode(k: Knex, planId: number, codes: string[]): Promise<GridRow[]> {
   const { rows } = await k.raw(
-    `select code, kind, area_code, ST_NumGeometries(geom) as parts from grids where plan_id = ? and code in (${marks(codes)}) order by code`,
+    `select code, kind, area_code,
+            (select count(*)::int from ST_Dump(geom) d where ${planarM2('d.geom')} >= 1) as parts
+       from grids where plan_id = ? and code in (${marks(codes)}) order by code`,
     [planId, ...codes],
   );
   return rows.map((r: GridRow) => ({ ...r, parts: num(r.parts) }));
@@ -91,29 +123,29 @@ export async function communityUnits(k: Knex, planId: number, areaCode: string):
 }
 
 /**
- * Pairs of units of one community that share a boundary of positive length (DE-9IM
- * boundary∩boundary of dimension 1) or, against the tiling, overlap in area.
+ * Pairs of units of one community that share a boundary longer than 0.01 m (the partitioner's
+ * own test of adjacency; a shared corner is not enough).
  */
 export async function communityAdjacency(k: Knex, planId: number, areaCode: string): Promise<[number, number][]> {
-  const { rows } = await k.raw(
-    `select a.id as a, b.id as b
-       from grid_units a
-       join grid_units b on b.plan_id = a.plan_id and b.area_code = a.area_code and a.id < b.id and a.geom && b.geom
-       cross join lateral (select ST_Relate(a.geom, b.geom) as m) r
-      where a.plan_id = ? and a.area_code = ? and (substr(r.m, 1, 1) = '2' or substr(r.m, 5, 1) = '1')`,
-    [planId, areaCode],
-  );
-  return rows.map((r: { a: unknown; b: unknown }) => [num(r.a), num(r.b)] as [number, number]);
+  const r = await oneRow<{ pairs: [unknown, unknown][] }>(k,
+    `select coalesce(json_agg(json_build_array(e.a, e.b) order by e.a, e.b), '[]') as pairs from (
+       select a.id as a, b.id as b,
+              ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom), ${CHECK_GRID_DEG}), 2)::geography) as len
+         from grid_units a
+         join grid_units b on b.plan_id = a.plan_id and b.area_code = a.area_code and a.id < b.id and a.geom && b.geom
+        where a.plan_id = ? and a.area_code = ? and ST_Intersects(a.geom, b.geom)) e
+      where e.len > 0.01`,
+    [planId, areaCode], `finding which units of community ${areaCode} border each other`);
+  return r.pairs.map(([a, b]) => [num(a), num(b)] as [number, number]);
 }
 
-/** Length in metres of the boundary two grids share (0 when they meet at a corner or not at all). */
+/** Length in metres (geography) of the boundary two grids share (0 when they meet at a corner or not at all). */
 export async function sharedBoundaryM(k: Knex, planId: number, a: string, b: string): Promise<number> {
-  const { rows } = await k.raw(
-    `select coalesce(ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(x.geom), ST_Boundary(y.geom)), 2)::geography), 0) as m
+  const r = await oneRow<{ m: unknown }>(k,
+    `select coalesce(ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(x.geom), ST_Boundary(y.geom), ${CHECK_GRID_DEG}), 2)::geography), 0) as m
        from grids x, grids y where x.plan_id = ? and x.code = ? and y.plan_id = x.plan_id and y.code = ?`,
-    [planId, a, b],
-  );
-  return num(rows[0]?.m ?? 0);
+    [planId, a, b], `measuring the boundary grids ${a} and ${b} share`);
+  return num(r.m);
 }
 
 export async function moveUnits(k: Knex, planId: number, ids: number[], toGrid: string): Promise<void> {
@@ -133,6 +165,7 @@ export interface Piece {
   hex: string;
   lng: number;
   lat: number;
+  /** planar (sliver-proof) area, m² */
   areaM2: number;
 }
 
@@ -140,13 +173,14 @@ export interface Piece {
 export async function splitGridGeometry(k: Knex, planId: number, code: string, lineGeoJson: string): Promise<Piece[]> {
   const { rows } = await k.raw(
     `select ST_AsHexEWKB(p.geom) as hex, ST_X(ST_Centroid(p.geom)) as lng, ST_Y(ST_Centroid(p.geom)) as lat,
-            ST_Area(p.geom::geography) as area_m2
+            ${planarM2('p.geom')} as area_m2
        from grids g
        cross join lateral ST_Dump(ST_Split(g.geom, ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)))) p
       where g.plan_id = ? and g.code = ?
       order by p.path`,
     [lineGeoJson, planId, code],
   );
+  if (!rows.length) throw engineFailed(`cutting grid ${code} along the line`); // ST_Split answers at least the grid itself
   return rows.map((r: Record<string, unknown>) => ({ hex: r.hex as string, lng: num(r.lng), lat: num(r.lat), areaM2: num(r.area_m2) }));
 }
 
@@ -160,21 +194,24 @@ export interface UnitSide {
 
 /**
  * Each unit of a grid cut by the line (ST_Split), its pieces grouped by the side of the cut
- * they lie on: a unit the line misses comes back once, a unit it crosses once per side.
+ * they lie on (1 inside the new grid's part, else 0, slivers included): a unit the line misses
+ * comes back once, a unit it crosses once per side.
  */
-export async function splitUnitsBySide(k: Knex, planId: number, code: string, lineGeoJson: string, keepHex: string): Promise<UnitSide[]> {
+export async function splitUnitsBySide(k: Knex, planId: number, code: string, lineGeoJson: string, newPartHex: string): Promise<UnitSide[]> {
   const { rows } = await k.raw(
     `select u.id, s.side,
             ST_AsHexEWKB(ST_Multi(case when count(*) = 1 then ST_GeometryN(ST_Collect(p.geom), 1)
                                       else ST_CollectionExtract(ST_Union(p.geom), 3) end)) as hex
        from grid_units u
        cross join lateral ST_Dump(ST_Split(u.geom, ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)))) p
-       cross join lateral (select case when ST_Covers(?::geometry, ST_PointOnSurface(p.geom)) then 0 else 1 end as side) s
+       cross join lateral (select case when ST_Covers(?::geometry, ST_PointOnSurface(p.geom)) then 1 else 0 end as side) s
       where u.plan_id = ? and u.grid_code = ?
       group by u.id, s.side
       order by u.id, s.side`,
-    [lineGeoJson, keepHex, planId, code],
+    [lineGeoJson, newPartHex, planId, code],
   );
+  const { rows: [{ n }] } = await k.raw(`select count(*)::int as n from grid_units where plan_id = ? and grid_code = ?`, [planId, code]);
+  if (new Set(rows.map((r: { id: unknown }) => num(r.id))).size !== n) throw engineFailed(`cutting the units of grid ${code} along the line`);
   return rows.map((r: Record<string, unknown>) => ({ id: num(r.id), side: num(r.side) as 0 | 1, hex: r.hex as string }));
 }
 
@@ -183,18 +220,15 @@ export async function splitUnitsBySide(k: Knex, planId: number, code: string, li
  * (ST_Covers), a point on the cut counted once, on side 0.
  */
 export async function recountSides(k: Knex, side0Hex: string, side1Hex: string): Promise<{ households: number; population: number }[]> {
-  const { rows } = await k.raw(
-    `select x.side, coalesce(sum(x.households), 0)::int as households, coalesce(sum(x.population), 0)::int as population
+  const r = await oneRow<Record<string, unknown>>(k,
+    `select coalesce(sum(x.households) filter (where x.side = 0), 0)::int as h0, coalesce(sum(x.population) filter (where x.side = 0), 0)::int as p0,
+            coalesce(sum(x.households) filter (where x.side = 1), 0)::int as h1, coalesce(sum(x.population) filter (where x.side = 1), 0)::int as p1
        from (select distinct on (a.id) a.id, a.households, a.population, s.side
                from (values (0, ?::geometry), (1, ?::geometry)) s(side, geom)
                join address_points a on ST_Covers(s.geom, a.geom)
-              order by a.id, s.side) x
-      group by x.side`,
-    [side0Hex, side1Hex],
-  );
-  const out = [{ households: 0, population: 0 }, { households: 0, population: 0 }];
-  for (const r of rows) out[num(r.side)] = { households: num(r.households), population: num(r.population) };
-  return out;
+              order by a.id, s.side) x`,
+    [side0Hex, side1Hex], 'counting the address points of a cut unit');
+  return [{ households: num(r.h0), population: num(r.p0) }, { households: num(r.h1), population: num(r.p1) }];
 }
 
 /** A copy of unit `fromId` on `grid` with the given geometry and figures; returns the new id. */
@@ -224,30 +258,38 @@ export async function insertGridLike(k: Knex, planId: number, fromCode: string, 
 
 /** Grids whose union of units is not a valid polygon, with GEOS's reason. */
 export async function invalidUnions(k: Knex, planId: number, codes: string[]): Promise<{ code: string; reason: string }[]> {
-  const { rows } = await k.raw(
-    `select code, reason from (
-       select grid_code as code, ST_IsValidReason(ST_Multi(ST_CollectionExtract(ST_Union(geom), 3))) as reason
-         from grid_units where plan_id = ? and grid_code in (${marks(codes)}) group by grid_code) v
-      where reason <> 'Valid Geometry'`,
-    [planId, ...codes],
-  );
-  return rows;
+  const r = await oneRow<{ invalid: { code: string; reason: string }[] }>(k,
+    `select coalesce(json_agg(json_build_object('code', code, 'reason', reason) order by code) filter (where reason <> 'Valid Geometry'), '[]') as invalid
+       from (select grid_code as code, ST_IsValidReason(ST_Multi(ST_CollectionExtract(ST_Union(geom), 3))) as reason
+               from grid_units where plan_id = ? and grid_code in (${marks(codes)}) group by grid_code) v`,
+    [planId, ...codes], `uniting the units of grids ${codes.join(', ')}`);
+  return r.invalid;
 }
 
-/** Geometry = ST_Multi(ST_Union(units)), households/population = sums of the units (also in properties when kept there). */
+/**
+ * Geometry = ST_Multi(ST_Union(units)), households/population = sums of the units (also in
+ * properties when kept there). Should the floating-point union fail silently for some grid,
+ * those grids are united once more on the CHECK_GRID_DEG grid before giving up.
+ */
 export async function recomputeGrids(k: Knex, planId: number, codes: string[]): Promise<void> {
-  await k.raw(
+  const update = (only: string[], gridSize: string) => k.raw(
     `update grids g
         set geom = u.geom, households = u.households, population = u.population,
             properties = g.properties || jsonb_strip_nulls(jsonb_build_object(
               'households', case when g.properties -> 'households' is not null then u.households end,
               'population', case when g.properties -> 'population' is not null then u.population end))
-       from (select grid_code, ST_Multi(ST_CollectionExtract(ST_Union(geom), 3)) as geom,
+       from (select grid_code, ST_Multi(ST_CollectionExtract(ST_Union(geom${gridSize}), 3)) as geom,
                     sum(households)::int as households, sum(population)::int as population
-               from grid_units where plan_id = ? and grid_code in (${marks(codes)}) group by grid_code) u
-      where g.plan_id = ? and g.code = u.grid_code`,
-    [planId, ...codes, planId],
+               from grid_units where plan_id = ? and grid_code in (${marks(only)}) group by grid_code) u
+      where g.plan_id = ? and g.code = u.grid_code
+      returning g.code`,
+    [planId, ...only, planId],
   );
+  const { rows } = await update(codes, '');
+  const missing = codes.filter((c) => !rows.some((r: { code: string }) => r.code === c));
+  if (!missing.length) return;
+  const { rows: again } = await update(missing, `, ${CHECK_GRID_DEG}`);
+  if (again.length !== missing.length) throw engineFailed(`uniting the units of grids ${missing.join(', ')}`);
 }
 
 /** Deletes the micro-grids of the given grids; returns how many. */
@@ -270,35 +312,37 @@ export interface TilingReport {
 /**
  * How well a community's comprehensive and dedicated grids tile it: the symmetric difference
  * between their union and the community (its admin_areas polygon, else the union of its
- * units), overlaps between pairs of grids above 0.01 m², invalid grids.
+ * units), overlaps between pairs of grids above 0.01 m², invalid grids. Overlays run on the
+ * CHECK_GRID_DEG grid; areas are planar in lon/lat scaled at the community's latitude, so
+ * zero-width slivers measure ~0.
  */
 export async function tilingReport(k: Knex, planId: number, areaCode: string): Promise<TilingReport> {
-  const { rows: [cover] } = await k.raw(
-    `select ST_Area(c.geom::geography) as community_m2,
-            coalesce(ST_Area(ST_CollectionExtract(ST_SymDifference(c.geom, u.geom), 3)::geography), ST_Area(c.geom::geography)) as symdiff_m2
+  const doing = `checking the tiling of community ${areaCode}`;
+  const cover = await oneRow<Record<string, unknown>>(k,
+    `select ST_Area(c.geom::geography) as community_m2, f.m2_per_deg2,
+            coalesce(ST_Area(ST_CollectionExtract(ST_SymDifference(c.geom, u.geom, ${CHECK_GRID_DEG}), 3)) * f.m2_per_deg2,
+                     ST_Area(c.geom::geography)) as symdiff_m2
        from (select coalesce((select geom from admin_areas where code = ?),
-                             (select ST_Multi(ST_Union(geom)) from grid_units where plan_id = ? and area_code = ?)) as geom) c,
-            (select ST_Union(geom) as geom from grids where plan_id = ? and area_code = ? and kind in ${EDITABLE}) u`,
-    [areaCode, planId, areaCode, planId, areaCode],
-  );
-  const { rows: overlaps } = await k.raw(
-    `select a, b, area_m2 from (
-       select x.code as a, y.code as b, ST_Area(ST_CollectionExtract(ST_Intersection(x.geom, y.geom), 3)::geography) as area_m2
+                             (select ST_Multi(ST_Union(geom, ${CHECK_GRID_DEG})) from grid_units where plan_id = ? and area_code = ?)) as geom) c
+       cross join (select ST_Union(geom, ${CHECK_GRID_DEG}) as geom from grids where plan_id = ? and area_code = ? and kind in ${EDITABLE}) u
+       cross join lateral (select ${m2PerDeg2('ST_Y(ST_Centroid(c.geom))')} as m2_per_deg2) f`,
+    [areaCode, planId, areaCode, planId, areaCode], doing);
+  const { overlaps } = await oneRow<{ overlaps: Record<string, unknown>[] }>(k,
+    `select coalesce(json_agg(json_build_object('a', a, 'b', b, 'areaM2', area_m2) order by a, b) filter (where area_m2 > 0.01), '[]') as overlaps from (
+       select x.code as a, y.code as b,
+              ST_Area(ST_CollectionExtract(ST_Intersection(x.geom, y.geom, ${CHECK_GRID_DEG}), 3)) * ? as area_m2
          from grids x join grids y on y.plan_id = x.plan_id and y.area_code = x.area_code and x.code < y.code and x.geom && y.geom
         where x.plan_id = ? and x.area_code = ? and x.kind in ${EDITABLE} and y.kind in ${EDITABLE}
-          and ST_Relate(x.geom, y.geom, '2********')) o
-      where area_m2 > 0.01 order by a, b`,
-    [planId, areaCode],
-  );
-  const { rows: invalid } = await k.raw(
-    `select code, ST_IsValidReason(geom) as reason from grids
-      where plan_id = ? and area_code = ? and kind in ${EDITABLE} and not ST_IsValid(geom) order by code`,
-    [planId, areaCode],
-  );
+          and ST_Relate(x.geom, y.geom, '2********')) o`,
+    [num(cover.m2_per_deg2), planId, areaCode], doing);
+  const { invalid } = await oneRow<{ invalid: { code: string; reason: string }[] }>(k,
+    `select coalesce(json_agg(json_build_object('code', code, 'reason', ST_IsValidReason(geom)) order by code) filter (where not ST_IsValid(geom)), '[]') as invalid
+       from grids where plan_id = ? and area_code = ? and kind in ${EDITABLE}`,
+    [planId, areaCode], doing);
   return {
-    communityM2: num(cover?.community_m2 ?? 0),
-    symDiffM2: num(cover?.symdiff_m2 ?? 0),
-    overlaps: overlaps.map((o: Record<string, unknown>) => ({ a: o.a as string, b: o.b as string, areaM2: num(o.area_m2) })),
+    communityM2: num(cover.community_m2),
+    symDiffM2: num(cover.symdiff_m2),
+    overlaps: overlaps.map((o) => ({ a: o.a as string, b: o.b as string, areaM2: num(o.areaM2) })),
     invalid,
   };
 }

@@ -3,6 +3,9 @@ import { conflict } from './edit-errors';
 import { deleteGrid, reassignGrid, sharedBoundaryM } from './editing.repo';
 import { editableGrid, type PreparedEdit } from './prepared-edit';
 
+/** A shared boundary shorter than this (m) is floating-point noise at a corner, as the partitioner counts it. */
+const MIN_SHARED_M = 0.01;
+
 /** Two grids of one community sharing a boundary become one, under the lower code. */
 export async function prepareMerge(trx: Knex.Transaction, planId: number, codes: [string, string]): Promise<PreparedEdit> {
   const [kept, removed] = [...codes].sort();
@@ -13,7 +16,7 @@ export async function prepareMerge(trx: Knex.Transaction, planId: number, codes:
       { grids: [{ code: kept, community: a.area_code }, { code: removed, community: b.area_code }] });
   }
   const sharedM = await sharedBoundaryM(trx, planId, kept, removed);
-  if (!(sharedM > 0)) {
+  if (!(sharedM > MIN_SHARED_M)) {
     throw conflict('not_adjacent', `grids ${kept} and ${removed} share no boundary (at most a corner); only neighbours merge`,
       { grids: [kept, removed], sharedBoundaryM: sharedM });
   }

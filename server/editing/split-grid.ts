@@ -8,7 +8,7 @@ import { nextFreeCode } from './grid-codes';
 import { keeperOf } from './split-keeper';
 import { editableGrid, type PreparedEdit } from './prepared-edit';
 
-/** Parts smaller than this are slivers of a line drawn along an edge, not a split. */
+/** Parts smaller than this (planar m²) are slivers, of the grid or of a line drawn along its edge, not parts. */
 const MIN_PART_M2 = 1;
 
 /**
@@ -18,23 +18,20 @@ const MIN_PART_M2 = 1;
  */
 export async function prepareSplit(trx: Knex.Transaction, planId: number, code: string, line: LineString): Promise<PreparedEdit> {
   const grid = await editableGrid(trx, planId, code);
-  if (grid.parts !== 1) {
+  if (grid.parts > 1) {
     throw conflict('split_multipart', `grid ${code} consists of ${grid.parts} separate polygons; only a grid in one piece can be split (move units instead)`,
       { grid: code, parts: grid.parts });
   }
   const lineJson = JSON.stringify({ type: 'LineString', coordinates: line.coordinates });
-  const parts = await splitGridGeometry(trx, planId, code, lineJson);
+  const pieces = await splitGridGeometry(trx, planId, code, lineJson);
+  const parts = pieces.filter((p) => p.areaM2 >= MIN_PART_M2);
   if (parts.length !== 2) {
+    const slivers = pieces.length - parts.length;
     throw invalidEdit('split_line_invalid',
       parts.length < 2
-        ? `the line does not cut grid ${code} in two; draw it across the grid from one edge to another`
+        ? `the line does not cut grid ${code} in two${slivers ? ` (only slivers under ${MIN_PART_M2} m²)` : ''}; draw it across the grid from one edge to another`
         : `the line cuts grid ${code} into ${parts.length} parts, not two; draw it across the grid once`,
-      { grid: code, parts: parts.length });
-  }
-  const small = parts.find((p) => p.areaM2 < MIN_PART_M2);
-  if (small) {
-    throw invalidEdit('split_line_invalid', `the line cuts a sliver of ${small.areaM2.toFixed(3)} m² off grid ${code}; draw it across the grid`,
-      { grid: code, partsM2: parts.map((p) => p.areaM2) });
+      { grid: code, parts: parts.length, partsM2: pieces.map((p) => p.areaM2) });
   }
   const keep = parts[keeperOf(parts[0], parts[1])];
   const newCode = nextFreeCode(grid.area_code, grid.kind, await planCodes(trx, planId));
@@ -48,7 +45,7 @@ export async function prepareSplit(trx: Knex.Transaction, planId: number, code: 
     apply: async () => {
       const other = parts.find((p) => p !== keep)!;
       await insertGridLike(trx, planId, code, newCode, other.hex);
-      const sides = await splitUnitsBySide(trx, planId, code, lineJson, keep.hex);
+      const sides = await splitUnitsBySide(trx, planId, code, lineJson, other.hex);
       const byUnit = new Map<number, typeof sides>();
       for (const s of sides) (byUnit.get(s.id) ?? byUnit.set(s.id, []).get(s.id)!).push(s);
       const wholeToNew: number[] = [];

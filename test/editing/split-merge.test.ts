@@ -105,6 +105,21 @@ describe('splitting a grid along a drawn line', () => {
     await expectTiled(p.planId);
   });
 
+  it('when the grid lies in two separate pieces, then the split is refused with split_multipart and nothing is written', async () => {
+    const p = await buildPlan(db.knex, o);
+    // hand A the far corner unit (3,0) behind the editor's back: A is now two polygons
+    await db.knex.raw(`update grid_units set grid_code = ? where id = ?`, [code.A, p.unit(3, 0)]);
+    await db.knex.raw(
+      `update grids g set geom = (select ST_Multi(ST_Union(geom)) from grid_units u where u.plan_id = g.plan_id and u.grid_code = g.code)
+        where plan_id = ? and code in (?, ?)`, [p.planId, code.A, code.D]);
+    const before = await planState(db.knex, p.planId);
+    const res = await api.edit(p.planId, { op: 'split', grid: code.A, line: line(at(0.5, 1.6), at(0.5, 4.4)) });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'split_multipart', details: { grid: code.A, parts: 2 } });
+    expect(res.body.error.message).toContain(`grid ${code.A} consists of 2 separate polygons`);
+    expect(await planState(db.knex, p.planId)).toEqual(before);
+  });
+
   it.each([
     ['a line ending inside the grid', () => ({ op: 'split', grid: code.A, line: line(at(-0.2, 3.5), at(1, 3.5)) }), 400, 'split_line_invalid', `does not cut grid ${code.A} in two`],
     ['a line crossing the grid twice', () => ({ op: 'split', grid: code.A, line: line(at(0.4, 4.4), at(0.4, 1.6), at(0.8, 1.6), at(0.8, 4.4)) }), 400, 'split_line_invalid', `cuts grid ${code.A} into 3 parts`],
