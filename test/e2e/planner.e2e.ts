@@ -72,8 +72,16 @@ const textOf = async (page: Page, selector: string): Promise<string> =>
 /** Runs a partition from the targets form and waits for the progress bar to finish; answers the plan id. */
 async function runPartition(page: Page, checks: Checks, label: string): Promise<number> {
   const previousPlan = await page.getAttribute('#planner-plan', 'data-plan-id');
+  const previousJob = await page.getAttribute('#planner-progress', 'data-job');
   await page.click('#planner-run');
-  await page.waitForSelector('#planner-progress:not([hidden])', { timeout: UI_TIMEOUT_MS });
+  await page.waitForFunction(
+    (previous) => {
+      const progress = document.getElementById('planner-progress');
+      return progress?.dataset.job !== previous || progress?.dataset.status === 'failed';
+    },
+    previousJob,
+    { timeout: UI_TIMEOUT_MS },
+  );
   const seenWhileRunning = await page.evaluate(() => {
     const bar = document.querySelector('#planner-progress [role="progressbar"]');
     return { status: document.getElementById('planner-progress')?.dataset.status, value: bar?.getAttribute('aria-valuenow') };
@@ -251,7 +259,8 @@ async function checkMergeAndUndo(
 async function checkCompareAndPublish(page: Page, baseUrl: string, firstPlan: number, checks: Checks): Promise<void> {
   await page.fill('#target-urban-min', '200');
   await page.fill('#target-urban-max', '350');
-  await page.fill('#planner-plan-name', 'e2e 对比方案');
+  // Plan names are unique per layer; the time keeps them so on a server that is reused.
+  await page.fill('#planner-plan-name', `e2e 对比方案 ${new Date().toISOString()}`);
   const secondPlan = await runPartition(page, checks, 'second partition (urban 200–350)');
   await page.click('[data-tab="compare"]');
   await page.selectOption('#planner-compare-plan', String(firstPlan));
@@ -269,6 +278,7 @@ async function checkCompareAndPublish(page: Page, baseUrl: string, firstPlan: nu
     () => window.__gridatlas!.map.queryRenderedFeatures({ layers: ['plan-diff-outline', 'plan-diff-removed'] }).length,
   );
   checks.check('the changed grids are highlighted on the map', highlighted > 0, `diff features rendered: ${highlighted}`);
+  await page.locator('#planner-moves').scrollIntoViewIfNeeded();
   await saveScreenshot(page, COMPARE_SCREENSHOT_PATH);
 
   await page.click('#planner-publish');

@@ -58,4 +58,4 @@ export interface EditHistory {
 export type GridChange = 'added' | 'removed' | 'reshaped';
 
 /** GET /api/plans/:a/diff/:b?format=geojson: the grids that differ, each with its `change`. */
-export type DiffCollection = FeatureCollection<Polygon | MultiPolygon, { code: string; change: GridChange }>;
+export type DiffCollection = FeatureCollection<Polygon | MultiPolygon, { code: string; kind: string; change: GridChange }>;

@@ -88,6 +88,7 @@ export const plannerEn: Record<keyof typeof plannerZhCN, string> = {
   'planner.figures.redo': 'Redo: {op}',
   'planner.figures.microRemoved': '{count} micro-grids were dropped because the grid they subdivided changed.',
   'planner.figures.microRestored': '{count} micro-grids were restored.',
+  'planner.figures.close': 'Close',
   'planner.figures.current': 'Grid',
   'planner.figures.before': 'Before',
   'planner.figures.after': 'After',

@@ -86,6 +86,7 @@ export const plannerZhCN = {
   'planner.figures.redo': '重做：{op}',
   'planner.figures.microRemoved': '{count} 个微网格因所属网格改变而删除。',
   'planner.figures.microRestored': '恢复了 {count} 个微网格。',
+  'planner.figures.close': '关闭',
   'planner.figures.current': '网格',
   'planner.figures.before': '编辑前',
   'planner.figures.after': '编辑后',

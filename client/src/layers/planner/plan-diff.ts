@@ -20,9 +20,17 @@ const changeColour: ExpressionSpecification = [
   CHANGE_COLOURS.added,
   CHANGE_COLOURS.removed,
 ];
-const changeIs = (...changes: GridChange[]): FilterSpecification => ['in', ['get', 'change'], ['literal', changes]];
+/** Grids (not micro-grids, which follow them) whose change is one of `changes`. */
+const changeIs = (...changes: GridChange[]): FilterSpecification => [
+  'all',
+  ['!=', ['get', 'kind'], 'micro'],
+  ['in', ['get', 'change'], ['literal', changes]],
+];
 
-/** The grids two plans disagree on: a translucent fill and a bold outline, dashed where a grid was removed. */
+/**
+ * The grids two plans disagree on (micro-grids left out): a light fill and a bold outline,
+ * dashed where a grid was removed.
+ */
 export class PlanDiffLayers {
   constructor(private readonly map: MapLibreMap) {
     map.addSource(SOURCE_ID, { type: 'geojson', data: EMPTY });
@@ -32,7 +40,7 @@ export class PlanDiffLayers {
       id: 'plan-diff-fill',
       type: 'fill',
       filter: changeIs('reshaped', 'added'),
-      paint: { 'fill-color': changeColour, 'fill-opacity': 0.3 },
+      paint: { 'fill-color': changeColour, 'fill-opacity': 0.15 },
     });
     map.addLayer({
       ...base,

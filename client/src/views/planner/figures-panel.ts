@@ -34,9 +34,12 @@ const PHASE_TITLES: Record<Phase, MessageKey> = {
  */
 export class FiguresPanel {
   readonly element = element('aside', 'map-card figures-panel');
+  private readonly closeButton = element('button', 'map-card-close', '×');
   private view: FiguresView | null = null;
 
   constructor() {
+    this.closeButton.type = 'button';
+    this.closeButton.addEventListener('click', () => this.show(null));
     this.element.id = 'planner-figures';
     this.element.hidden = true;
     onLocaleChange(() => this.render());
@@ -62,7 +65,9 @@ export class FiguresPanel {
       view.kind === 'selection'
         ? [figuresTable('current', view.grids)]
         : [figuresTable('before', view.before), figuresTable('after', view.after), ...microNote(view)];
-    this.element.replaceChildren(element('h3', 'map-card-title', title), ...sections);
+    this.closeButton.title = t('planner.figures.close');
+    this.closeButton.setAttribute('aria-label', t('planner.figures.close'));
+    this.element.replaceChildren(element('h3', 'map-card-title', title, this.closeButton), ...sections);
   }
 }
 

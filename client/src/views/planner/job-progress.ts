@@ -52,6 +52,7 @@ export class JobProgress {
   showError(message: string): void {
     this.job = null;
     this.element.hidden = false;
+    delete this.element.dataset.job;
     this.element.dataset.status = 'failed';
     this.fill.style.width = '0%';
     this.percent.textContent = '';
@@ -59,10 +60,12 @@ export class JobProgress {
     this.cancelButton.hidden = true;
   }
 
+  /** Asks the server to cancel; if the job ended meanwhile (409), shows how it ended instead. */
   private async cancel(): Promise<void> {
     if (!this.job || this.job.status !== 'running') return;
+    const { id } = this.job;
     this.cancelButton.disabled = true;
-    this.show(await cancelJob(this.job.id));
+    this.show(await cancelJob(id).catch(() => fetchJob(id)));
   }
 
   private show(job: JobView): void {
@@ -74,6 +77,7 @@ export class JobProgress {
     const job = this.job;
     if (!job) return;
     this.element.hidden = false;
+    this.element.dataset.job = job.id;
     this.element.dataset.status = job.status;
     const progress = Math.round(job.progress);
     this.bar.setAttribute('aria-valuenow', String(progress));
