@@ -78,6 +78,8 @@ async function start(): Promise<void> {
       viewTabs.setActive(id);
       history.replaceState(null, '', id === 'browse' ? location.pathname : `#${id}`);
       sidePanel.replaceChildren(active.element, statusLine);
+      // The view was detached while away: its strings may be in the language of before a switch.
+      translateDocument();
       map.resize();
       active.activate();
     };

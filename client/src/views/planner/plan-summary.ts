@@ -20,7 +20,7 @@ export class PlanSummary {
   readonly element: HTMLElement;
   private readonly body = element('div', 'plan-summary');
   private readonly publishButton = element('button', 'button button-primary');
-  private readonly zoomButton = translatedElement('button', 'planner.plan.zoomTo', 'button button-small');
+  private readonly zoomButton = element('button', 'button button-small');
   private confirming = false;
   private open: OpenPlan | null = null;
 
@@ -83,6 +83,7 @@ export class PlanSummary {
         population: formatNumber(plan.population),
       })),
     );
+    this.zoomButton.textContent = t('planner.plan.zoomTo');
     this.publishButton.textContent = t(this.confirming ? 'planner.plan.publishConfirm' : 'planner.plan.publish');
     this.publishButton.disabled = plan.status !== 'draft';
     this.publishButton.classList.toggle('button-danger', this.confirming);
