@@ -77,7 +77,7 @@ async function runPartition(page: Page, checks: Checks, label: string): Promise<
   await page.waitForFunction(
     (previous) => {
       const progress = document.getElementById('planner-progress');
-      return progress?.dataset.job !== previous || progress?.dataset.status === 'failed';
+      return (progress?.dataset.job ?? null) !== previous || progress?.dataset.status === 'failed';
     },
     previousJob,
     { timeout: UI_TIMEOUT_MS },
