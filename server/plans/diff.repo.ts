@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { GridMove } from './plans.schema';
+import { allRows } from './all-rows';
 import { OVERLAY_GRID_DEG } from './topology.repo';
 
-type Row = Record<string, unknown>;
 
 /** A grid whose symmetric difference with its namesake exceeds this has been reshaped. */
 export const RESHAPE_THRESHOLD_M2 = 1;
@@ -18,7 +18,8 @@ export interface CodeChange {
 
 /** Every grid code of either plan, paired by code, with the change in area and shape. */
 export async function codeChanges(knex: Knex, from: number, to: number): Promise<CodeChange[]> {
-  const { rows } = await knex.raw(
+  const rows = await allRows(
+    knex,
     `select coalesce(a.code, b.code) as code,
             case when a.id is null then 'added' when b.id is null then 'removed' else 'same' end as change,
             case when a.id is not null and b.id is not null then ST_Area(b.geom::geography) - ST_Area(a.geom::geography) end as area_change_m2,
@@ -29,8 +30,9 @@ export async function codeChanges(knex: Knex, from: number, to: number): Promise
        full join (select id, code, geom from grids where plan_id = ?) b on b.code = a.code
       order by 1`,
     [from, to],
+    `comparing the grids of plans ${from} and ${to}`,
   );
-  return (rows as Row[]).map((r) => ({
+  return rows.map((r) => ({
     code: String(r.code),
     change: r.change as CodeChange['change'],
     areaChangeM2: r.area_change_m2 === null ? null : Number(r.area_change_m2),
@@ -51,7 +53,8 @@ export async function householdMoves(knex: Knex, from: number, to: number): Prom
       from grids g join address_points p on p.geom && g.geom and ST_Covers(g.geom, p.geom)
      where g.plan_id = ${param} and g.kind <> 'micro'
      order by p.id, g.kind = 'dedicated' desc, g.code`;
-  const { rows } = await knex.raw(
+  const rows = await allRows(
+    knex,
     `with a as (${placed('?')}), b as (${placed('?')}),
      moved as (
        select coalesce(a.id, b.id) as id, a.code as from_code, b.code as to_code
@@ -63,8 +66,9 @@ export async function householdMoves(knex: Knex, from: number, to: number): Prom
       group by m.from_code, m.to_code
       order by households desc, m.from_code, m.to_code`,
     [from, to],
+    `placing address points in plans ${from} and ${to}`,
   );
-  return (rows as Row[]).map((r) => ({
+  return rows.map((r) => ({
     from: (r.from_code as string | null) ?? null,
     to: (r.to_code as string | null) ?? null,
     households: Number(r.households),
@@ -78,7 +82,8 @@ export async function householdMoves(knex: Knex, from: number, to: number): Prom
  * grids of plan `from`, each with its `change`.
  */
 export async function changedGrids(knex: Knex, from: number, to: number) {
-  const { rows } = await knex.raw(
+  const rows = await allRows(
+    knex,
     `select b.id, b.plan_id, b.code, b.kind, b.name, b.area_code, b.households, b.population,
             case when a.id is null then 'added' else 'reshaped' end as change,
             case when a.id is null then null else ST_Area(b.geom::geography) - ST_Area(a.geom::geography) end as area_change_m2,
@@ -93,8 +98,9 @@ export async function changedGrids(knex: Knex, from: number, to: number) {
       where a.plan_id = ? and not exists (select 1 from grids b where b.plan_id = ? and b.code = a.code)
       order by 3`,
     [from, to, from, to],
+    `collecting the changed grids of plans ${from} and ${to}`,
   );
-  return (rows as Row[]).map((r) => ({
+  return rows.map((r) => ({
     id: Number(r.id),
     properties: {
       code: String(r.code),

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { allRows } from './all-rows';
 import { targetSql } from './plans.repo';
 
 type Row = Record<string, unknown>;
@@ -99,10 +100,10 @@ export async function gaps(knex: Knex, planId: number, communities: string[], mi
         ) u on true
     )
     select level, key, area_code, parent_name, (ST_Dump(ST_CollectionExtract(geom, 3))).geom as geom from uncovered`;
-  const { rows } = await knex.raw(withFigures(inner, ['level', 'key', 'area_code', 'parent_name'], minAreaM2) + ' order by 1, 2', [
+  const rows = await allRows(knex, withFigures(inner, ['level', 'key', 'area_code', 'parent_name'], minAreaM2) + ' order by 1, 2', [
     JSON.stringify(communities), planId, planId,
-  ]);
-  return (rows as Row[]).map((r) => ({
+  ], `looking for gaps in plan ${planId}`);
+  return rows.map((r) => ({
     level: Number(r.level) as 1 | 2,
     key: String(r.key),
     areaCode: (r.area_code as string | null) ?? null,
@@ -128,8 +129,8 @@ export async function overlaps(knex: Knex, planId: number, minAreaM2: number): P
       join grids b on b.plan_id = a.plan_id and a.code < b.code and a.geom && b.geom and ${SAME_LEVEL('a', 'b')}
      where a.plan_id = ? and ST_Relate(a.geom, b.geom, '2********')`;
   const cols = ['code_a', 'code_b', 'micro', 'area_a', 'area_b', 'parent_a', 'parent_b'];
-  const { rows } = await knex.raw(withFigures(inner, cols, minAreaM2) + ' order by 1, 2', [planId]);
-  return (rows as Row[]).map((r) => ({
+  const rows = await allRows(knex, withFigures(inner, cols, minAreaM2) + ' order by 1, 2', [planId], `looking for overlaps in plan ${planId}`);
+  return rows.map((r) => ({
     codes: [String(r.code_a), String(r.code_b)],
     micro: Boolean(r.micro),
     areaCodes: [(r.area_a as string | null) ?? null, (r.area_b as string | null) ?? null],
@@ -159,7 +160,8 @@ export interface GridCheckRow {
 
 /** Per grid: the figures the sliver, multipart and out_of_range checks need. */
 export async function gridChecks(knex: Knex, planId: number): Promise<GridCheckRow[]> {
-  const { rows } = await knex.raw(
+  const rows = await allRows(
+    knex,
     `select g.code, g.kind, g.area_code::text as area_code, g.parent_grid_code, g.households,
             t.target_min, t.target_max, ST_NumGeometries(g.geom) as parts,
             case when ST_NumGeometries(g.geom) > 1 and par.geom is not null then
@@ -177,8 +179,9 @@ export async function gridChecks(knex: Knex, planId: number): Promise<GridCheckR
       where g.plan_id = ?
       order by g.code`,
     [planId],
+    `checking the grids of plan ${planId}`,
   );
-  return (rows as Row[]).map((r) => ({
+  return rows.map((r) => ({
     code: String(r.code),
     kind: String(r.kind),
     areaCode: (r.area_code as string | null) ?? null,
@@ -212,8 +215,8 @@ export async function outsideParent(knex: Knex, planId: number, minAreaM2: numbe
            ST_CollectionExtract(ST_Difference(g.geom, par.geom, ${G}), 3) as geom
       from grids g ${PARENT}
      where g.plan_id = ? and par.geom is not null and not ST_CoveredBy(g.geom, par.geom)`;
-  const { rows } = await knex.raw(withFigures(inner, ['code', 'kind', 'area_code', 'parent_key', 'parent_name'], minAreaM2) + ' order by 1', [planId]);
-  return (rows as Row[]).map((r) => ({
+  const rows = await allRows(knex, withFigures(inner, ['code', 'kind', 'area_code', 'parent_key', 'parent_name'], minAreaM2) + ' order by 1', [planId], `measuring grids outside their parent in plan ${planId}`);
+  return rows.map((r) => ({
     code: String(r.code),
     kind: String(r.kind),
     areaCode: (r.area_code as string | null) ?? null,
@@ -252,8 +255,8 @@ export async function acrossParent(knex: Knex, planId: number, minAreaM2: number
       ) o on true
      where g.plan_id = ? and ST_Relate(g.geom, o.geom, '2********')`;
   const cols = ['code', 'kind', 'area_code', 'parent_grid_code', 'into_key', 'into_name'];
-  const { rows } = await knex.raw(withFigures(inner, cols, minAreaM2) + ' order by 1, 5', [planId]);
-  return (rows as Row[]).map((r) => ({
+  const rows = await allRows(knex, withFigures(inner, cols, minAreaM2) + ' order by 1, 5', [planId], `measuring grids across communities in plan ${planId}`);
+  return rows.map((r) => ({
     code: String(r.code),
     kind: String(r.kind),
     areaCode: (r.area_code as string | null) ?? null,
