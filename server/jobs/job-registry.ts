@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AppError } from '../http/errors';
 
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -64,8 +65,9 @@ export class JobRegistry {
         (result) => this.finish(job, 'done', { result }),
         (e: unknown) => {
           if (controller.signal.aborted) return this.finish(job, 'cancelled', {});
-          const err = e as { code?: string; message?: string };
-          this.finish(job, 'failed', { error: { code: err.code ?? 'job_failed', message: err.message ?? String(e) } });
+          if (e instanceof AppError) return this.finish(job, 'failed', { error: { code: e.code, message: e.message } });
+          console.error(`job ${job.id} (${kind}) failed:`, e);
+          this.finish(job, 'failed', { error: { code: 'internal', message: 'the job failed on an internal error (details in the server log)' } });
         },
       );
     });

@@ -49,16 +49,3 @@ export function coarseGraph(cu: CommunityUnits, keepWholeUpTo: number): CoarseGr
   g.edges = [...merged.values()];
   return g;
 }
-
-/** The fine-unit graph restricted to `ids` (renumbered 0…n-1 in the order given). */
-export function fineSubgraph(cu: CommunityUnits, ids: number[]): UnitGraph {
-  const index = new Map(ids.map((id, i) => [id, i]));
-  return {
-    weight: ids.map((id) => cu.units[id].households),
-    anchor: ids.map((id) => cu.units[id].anchor),
-    edges: cu.edges.flatMap((e) => {
-      const a = index.get(e.a), b = index.get(e.b);
-      return a === undefined || b === undefined ? [] : [{ a, b, lengthM: e.lengthM, barrier: e.barrier }];
-    }),
-  };
-}

@@ -45,6 +45,7 @@ export async function partitionArea(db: Db, req: PartitionRequest, ctx: Pick<Job
   for (const [i, community] of communities.entries()) {
     ctx.signal.throwIfAborted();
     ctx.progress((85 * i) / communities.length, `${community.name} (${i + 1}/${communities.length})`);
+    await yieldToEventLoop(); // the embedded database runs on this thread: let status requests in
     const range = isRural(community) ? req.rural : req.urban;
     const cu = await communityUnits(db.knex, community.code, { splitAboveHouseholds: 0, footprints: footprints.map((f) => f.geom) });
     const grids = planCommunity(cu, { range, micro: req.micro, rng: rng.fork(), shouldStop: () => ctx.signal.throwIfAborted() });
@@ -56,7 +57,7 @@ export async function partitionArea(db: Db, req: PartitionRequest, ctx: Pick<Job
     const layerId = await ensureLayer(trx, req.layer, area.code);
     const planId = await createPlan(trx, {
       layerId, areaCode: area.code, basedOn: req.basedOn,
-      name: req.plan ?? `${area.name} ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
+      name: req.plan ?? `${area.name} ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`,
       params: { urban: req.urban, rural: req.rural, micro: req.micro, seed: PARTITION_SEED, dedicated: footprints.length },
     });
     for (const [i, p] of planned.entries()) {
@@ -64,6 +65,7 @@ export async function partitionArea(db: Db, req: PartitionRequest, ctx: Pick<Job
       const { rows, units } = communityRows(p.community, p.cu, p.grids, p.range, req.micro, footprints);
       await insertCommunityGrids(trx, planId, p.community.code, units, rows);
       ctx.progress(85 + (14 * (i + 1)) / planned.length, 'writing');
+      await yieldToEventLoop();
     }
     if (req.basedOn !== undefined) await keepUnchangedCodes(trx, planId, req.basedOn);
     return { planId, layerId };
@@ -140,4 +142,5 @@ async function keepUnchangedCodes(trx: Parameters<typeof unchangedSince>[0], pla
   await renameGrids(trx, planId, new Map([...renames].filter(([a, b]) => a !== b)));
 }
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);

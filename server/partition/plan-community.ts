@@ -1,10 +1,10 @@
 import type { Rng } from '../demo/prng';
 import type { HouseholdRange } from '../planning/planning.schema';
-import { coarseGraph, fineSubgraph } from './coarse-units';
+import { coarseGraph } from './coarse-units';
 import { gridCount } from './grid-count';
 import { localRepair } from './local-repair';
 import { treeBisection, type BisectionOptions } from './tree-bisection';
-import { linkComponents, type UnitGraph } from './unit-graph';
+import { induced, linkComponents, type UnitGraph } from './unit-graph';
 import type { CommunityUnits } from './units.repo';
 
 export interface PlannedGrid {
@@ -46,14 +46,21 @@ export function planCommunity(cu: CommunityUnits, opts: PlanOptions): PlannedGri
   for (const [footprint, units] of byFootprint) grids.push(grid(cu, 'dedicated', units, footprint));
 
   const coarse = coarseGraph(cu, opts.range.min);
-  if (coarse.weight.length) {
-    const parts = splitGraph(coarse, gridCount(sum(coarse.weight), opts.range), { ...search, range: opts.range });
-    for (const nodes of parts) grids.push(grid(cu, 'comprehensive', nodes.flatMap((n) => coarse.members[n]), null));
+  // A building holding more than a grid's maximum is a grid of its own (it is never split);
+  // the rest is balanced without it.
+  const heavy = coarse.weight.flatMap((w, n) => (w > opts.range.max ? [n] : []));
+  for (const n of heavy) grids.push(grid(cu, 'comprehensive', coarse.members[n], null));
+  const rest = coarse.weight.flatMap((_, n) => (heavy.includes(n) ? [] : [n]));
+  if (rest.length) {
+    const sub = induced(coarse, rest);
+    const parts = splitGraph(sub, gridCount(sum(sub.weight), opts.range), { ...search, range: opts.range });
+    for (const nodes of parts) grids.push(grid(cu, 'comprehensive', nodes.flatMap((n) => coarse.members[rest[n]]), null));
   }
 
   if (opts.micro) {
+    const fine: UnitGraph = { weight: cu.units.map((u) => u.households), anchor: cu.units.map((u) => u.anchor), edges: cu.edges };
     for (const g of grids) {
-      const sub = fineSubgraph(cu, g.units);
+      const sub = induced(fine, g.units);
       g.micro = splitGraph(sub, gridCount(g.households, opts.micro), { ...search, range: opts.micro }).map((ns) => ns.map((i) => g.units[i]));
     }
   }

@@ -59,3 +59,16 @@ export function linkComponents(graph: UnitGraph): GraphEdge[] {
   }
   return links;
 }
+
+/** The subgraph on `nodes`, renumbered 0…n-1 in the order given. */
+export function induced(g: UnitGraph, nodes: number[]): UnitGraph {
+  const index = new Map(nodes.map((n, i) => [n, i]));
+  return {
+    weight: nodes.map((n) => g.weight[n]),
+    anchor: nodes.map((n) => g.anchor[n]),
+    edges: g.edges.flatMap((e) => {
+      const a = index.get(e.a), b = index.get(e.b);
+      return a === undefined || b === undefined ? [] : [{ ...e, a, b }];
+    }),
+  };
+}

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { HexWkb } from '../demo/hex-wkb';
+import { AppError } from '../http/errors';
+import { sharedBoundaries, type MultiPolygonCoords } from './shared-boundaries';
 
 /** An atomic unit of a partition: a barrier-bounded block, or one building's cell of a split block. */
 export interface Unit {
@@ -35,13 +37,13 @@ export interface CommunityUnits {
  * 1. blocks: the community outline, the barriers and any dedicated footprints inside it,
  *    noded and polygonized ("依地划格": grids are made of whole blocks where they can be);
  * 2. a block holding more than `splitAboveHouseholds` with two or more buildings is split into
- *    building cells: the Voronoi diagram of its address points clipped to the block, so a cut
- *    through it runs along the gaps between buildings and never through one;
- * 3. noding can shift lines that nearly coincide with the outline (a road along it), so the
- *    units are clipped to the community and to each other, and what they leave uncovered goes to the unit it
- *    borders most: the units tile the community exactly, and so will grids made of them;
+ *    building cells: its outline and the Voronoi edges of its address points, noded and
+ *    polygonized, so a cut through it runs along the gaps between buildings, never through one;
+ * 3. what polygonize leaves out (an invalid ring where lines nearly coincide) goes to the unit
+ *    it borders most: the units tile the community exactly, and so will grids made of them;
  * 4. each address point is counted in exactly one unit (the lowest id covering it).
- * Edges are the pairs of units sharing a boundary of positive length.
+ * Edges are the pairs of units sharing a boundary of positive length (matched in TypeScript:
+ * see sharedBoundaries).
  */
 export async function communityUnits(
   knex: Knex,
@@ -53,28 +55,28 @@ export async function communityUnits(
     split: opts.splitAboveHouseholds,
     footprints: opts.footprints,
   });
-  if (!rows.length) throw new Error(`community ${communityCode}: a geometry operation failed (the query answered no rows)`);
-  const r = rows[0].result as { units: RawUnit[] | null; edges: RawEdge[] | null };
-  if (!r.units?.length) throw new Error(`community ${communityCode}: no units (is its geometry empty?)`);
-  return {
-    units: r.units.map((u) => ({
-      id: u.id - 1, blockId: u.block_id, footprint: u.footprint === null ? null : u.footprint - 1,
-      households: u.households, population: u.population, areaM2: u.area_m2,
-      anchor: [u.x, u.y], geom: u.geom,
-    })),
-    edges: (r.edges ?? []).map((e) => ({ a: e.a - 1, b: e.b - 1, lengthM: e.len, barrier: e.barrier })),
-  };
+  if (!rows.length) throw new AppError(500, 'geometry_engine_failed', `community ${communityCode}: a geometry operation failed in PostGIS (the query answered no rows)`);
+  const raw = (rows[0].result as { units: RawUnit[] | null }).units;
+  if (!raw?.length) throw new Error(`community ${communityCode}: no units (is its geometry empty?)`);
+  const units: Unit[] = raw.map((u, id) => ({
+    id, blockId: u.block_id, footprint: u.footprint === null ? null : u.footprint - 1,
+    households: u.households, population: u.population, areaM2: u.area_m2,
+    anchor: [u.x, u.y], geom: u.geom,
+  }));
+  const edges = sharedBoundaries(raw.map((u) => u.coords)).map(({ a, b, lengthM }) => ({
+    a, b, lengthM, barrier: units[a].blockId !== units[b].blockId,
+  }));
+  return { units, edges };
 }
 
 /**
- * Overlays run in fixed precision (snap-rounding to 1e-12°, far below a millimetre): GEOS's
- * floating overlay falls back through exceptions, which the embedded (WASM) PostGIS cannot
- * catch — it answers no rows instead; fixed precision never needs the fallback.
+ * Overlays run in fixed precision (snap-rounding to 1e-11°, about a micrometre): GEOS's floating
+ * overlay falls back through exceptions, which the embedded (WASM) PostGIS cannot catch — it
+ * answers no rows instead; fixed precision never needs the fallback.
  */
-export const GRID = 1e-12;
+export const GRID = 1e-11;
 
-interface RawUnit { id: number; block_id: number; footprint: number | null; households: number; population: number; area_m2: number; x: number; y: number; geom: HexWkb }
-interface RawEdge { a: number; b: number; len: number; barrier: boolean }
+interface RawUnit { block_id: number; footprint: number | null; households: number; population: number; area_m2: number; x: number; y: number; geom: HexWkb; coords: MultiPolygonCoords }
 
 const UNITS_SQL = `
 with c as (select geom from admin_areas where code = :code),
@@ -108,11 +110,14 @@ block_load as (
 ),
 to_split as (select block_id from block_load where households > :split and sites >= 2),
 cells as (
-  select b.block_id, b.footprint, (ST_Dump(ST_CollectionExtract(ST_Intersection(v.cell, b.geom, ${GRID}), 3))).geom as geom
+  select b.block_id, b.footprint, f.geom
   from blocks b join to_split using (block_id),
   lateral (
-    select (ST_Dump(ST_VoronoiPolygons(ST_Collect(p.geom), 0, b.geom))).geom as cell from pts p where p.block_id = b.block_id
-  ) v
+    select ST_Union(ST_Boundary(b.geom), ST_VoronoiLines(ST_Collect(p.geom), 0, b.geom), ${GRID}) as lines
+    from pts p where p.block_id = b.block_id
+  ) v,
+  lateral ST_Dump(ST_Polygonize(ARRAY[v.lines])) f
+  where ST_Covers(b.geom, ST_PointOnSurface(f.geom))
 ),
 pieces as (
   select block_id, footprint, geom from blocks where block_id not in (select block_id from to_split)
@@ -122,44 +127,34 @@ pieces as (
 raw_units as (
   select row_number() over (order by block_id, ST_XMin(geom), ST_YMin(geom))::int as id, * from pieces
 ),
-clipped as (
-  select u.id, u.block_id, u.footprint, ST_CollectionExtract(ST_Difference(ST_Intersection(u.geom, c.geom, ${GRID}), coalesce(
-           (select ST_Union(o.geom, ${GRID}) from raw_units o where o.id < u.id and o.geom && u.geom and ST_Relate(o.geom, u.geom, '2********')),
-           'SRID=4326;POLYGON EMPTY'::geometry), ${GRID}), 3) as geom
-  from raw_units u, c
-),
 gaps as (
   select row_number() over () as gap_id, d.geom from c,
-  lateral ST_Dump(ST_Difference(c.geom, (select ST_Union(geom, ${GRID}) from clipped), ${GRID})) d
+  lateral ST_Dump(ST_Difference(c.geom, (select ST_Union(geom, ${GRID}) from raw_units), ${GRID})) d
   where ST_Dimension(d.geom) = 2
+    -- faces tile exactly unless polygonize dropped one; only then is the (slow) union worth it
+    and (select abs(sum(ST_Area(geom)) - ST_Area(c.geom)) from raw_units) > 1e-9 * ST_Area(c.geom)
 ),
 gap_owner as (
   select distinct on (g.gap_id) g.gap_id, g.geom, u.id
-  from gaps g join clipped u on u.geom && ST_Expand(g.geom, 1e-6)
+  from gaps g join raw_units u on u.geom && ST_Expand(g.geom, 1e-6)
   order by g.gap_id, ST_Area(ST_Intersection(u.geom, ST_Buffer(g.geom, 1e-7), ${GRID})) desc, u.id
 ),
 units as (
   select u.id, u.block_id, u.footprint,
-         ST_Multi(coalesce(ST_Union(u.geom, (select ST_Union(o.geom, ${GRID}) from gap_owner o where o.id = u.id), ${GRID}), u.geom)) as geom
-  from clipped u where not ST_IsEmpty(u.geom)
+         ST_Multi(ST_CollectionExtract(coalesce(ST_Union(u.geom, (select ST_Union(o.geom, ${GRID}) from gap_owner o where o.id = u.id), ${GRID}), u.geom), 3)) as geom
+  from raw_units u
 ),
 unit_pts as (
   select distinct on (p.id) p.id, p.households, p.population, u.id as unit_id
   from pts p join units u on u.block_id = p.block_id and u.geom && p.geom and ST_Covers(u.geom, p.geom)
   order by p.id, u.id
 ),
-loads as (select unit_id, sum(households)::int as households, sum(population)::int as population from unit_pts group by unit_id),
-edges as (
-  select a.id as a, b.id as b, a.block_id <> b.block_id as barrier,
-         ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 2)::geography) as len
-  from units a join units b on a.id < b.id and a.geom && b.geom and ST_Intersects(a.geom, b.geom)
-)
+loads as (select unit_id, sum(households)::int as households, sum(population)::int as population from unit_pts group by unit_id)
 select json_build_object(
   'units', (select json_agg(json_build_object(
       'id', u.id, 'block_id', u.block_id, 'footprint', u.footprint,
       'households', coalesce(l.households, 0), 'population', coalesce(l.population, 0),
       'area_m2', ST_Area(u.geom::geography), 'x', ST_X(ST_PointOnSurface(u.geom)), 'y', ST_Y(ST_PointOnSurface(u.geom)),
-      'geom', ST_AsHexEWKB(ST_Multi(u.geom))) order by u.id)
-    from units u left join loads l on l.unit_id = u.id),
-  'edges', (select json_agg(json_build_object('a', a, 'b', b, 'len', len, 'barrier', barrier)) from edges where len > 0.01)
+      'geom', ST_AsHexEWKB(u.geom), 'coords', ST_AsGeoJSON(u.geom, 10)::json->'coordinates') order by u.id)
+    from units u left join loads l on l.unit_id = u.id where not ST_IsEmpty(u.geom))
 ) as result`;
