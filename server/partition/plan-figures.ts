@@ -56,7 +56,8 @@ feasible as (
   select code from per_community where households = 0 or ceil(households::numeric / hi) <= floor(households::numeric / lo)
 ),
 internal as (
-  select pc.code, ST_Transform(ST_CollectionExtract(ST_Difference(pc.boundaries, ST_Boundary(pc.geom)), 2), 32650) as lines
+  -- boundaries between grids: all grid edges but those along the community's outline (to 1e-7°, about 1 cm)
+  select pc.code, ST_Transform(ST_CollectionExtract(ST_Difference(pc.boundaries, ST_Buffer(ST_Boundary(pc.geom), 1e-7)), 2), 32650) as lines
   from per_community pc
 ),
 near_barriers as (
