@@ -69,6 +69,26 @@ describe('POST /api/planning/partition', () => {
     expect(diff.unchanged).toBeGreaterThanOrEqual(4 + 32); // grids and micro-grids
   });
 
+  it('when a school footprint is drawn, then it becomes dedicated grid 901 with its households, carved out of the comprehensive grids', async () => {
+    const [x0, y0, dx, dy] = [118.9, 32.1, 0.0106 / 1000, 0.009 / 1000]; // the fixture's metres → degrees
+    const at = (x: number, y: number) => [x0 + x * dx, y0 + y * dy];
+    const school = { type: 'Feature', properties: { name: '测试小学', unitType: 'school' },
+      geometry: { type: 'Polygon', coordinates: [[at(30, 30), at(270, 30), at(270, 270), at(30, 270), at(30, 30)]] } };
+    const job = await finished(((await (await post('/api/planning/partition', { areaCode: COMMUNITY, plan: 'with school', micro: false, dedicated: { type: 'FeatureCollection', features: [school] } })).json()) as JobView).id);
+    expect(job.status, JSON.stringify(job.error)).toBe('done');
+    const fc = await (await fetch(app.url(`/api/plans/${(job.result as { planId: number }).planId}/grids`))).json();
+    const dedicated = fc.features.filter((f: { properties: { kind: string } }) => f.properties.kind === 'dedicated');
+    expect(dedicated).toHaveLength(1);
+    expect(dedicated[0].properties).toMatchObject({ code: `${COMMUNITY}901`, name: '测试小学', households: 100 }); // the block's 4 buildings
+    expect(dedicated[0].properties.area_m2).toBeCloseTo(240 * 240, -3);
+    const all = fc.features.reduce((s: number, f: { properties: { households: number } }) => s + f.properties.households, 0);
+    expect(all).toBe(1600);
+    const { rows } = await db.knex.raw(
+      `select abs(ST_Area(ST_Union(g.geom)) - ST_Area(a.geom)) / ST_Area(a.geom) as err from grids g, admin_areas a
+       where g.plan_id = ? and g.kind <> 'micro' and a.code = ? group by a.geom`, [(job.result as { planId: number }).planId, COMMUNITY]);
+    expect(rows[0].err).toBeLessThan(1e-9);
+  });
+
   it('when the area is unknown or a range is upside down, then it answers 404 or 400 naming it, and starts no job', async () => {
     const missing = await post('/api/planning/partition', { areaCode: '320113009999' });
     expect(missing.status).toBe(404);
