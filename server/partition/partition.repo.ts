@@ -159,25 +159,3 @@ export async function renameGrids(trx: Knex.Transaction, planId: number, renames
   );
   await trx.raw(`update grid_units set grid_code = substr(grid_code, 2) where plan_id = ? and grid_code like '~%'`, [planId]);
 }
-
-const MIN_OVERLAP_DEG2 = 1e-12; // ≈ 0.01 m²: below this, trimming adds more noise than it removes
-
-/**
- * Removes what overlap is left between a plan's grids (slivers a few millimetres wide where
- * unions of units snap differently): each grid gives up what it shares with grids written
- * before it, so coverage stays whole. Micro-grids are left as they are.
- */
-
-export async function trimOverlaps(trx: Knex.Transaction, planId: number): Promise<number> {
-  const { rowCount, rows } = await trx.raw(
-    `update grids g set geom = ST_Multi(ST_CollectionExtract(ST_Difference(g.geom, (
-        select ST_Union(o.geom, ${GRID}) from grids o
-        where o.plan_id = g.plan_id and o.id < g.id and o.kind <> 'micro' and o.geom && g.geom and ST_Area(ST_Intersection(o.geom, g.geom, ${GRID})) > ${MIN_OVERLAP_DEG2}
-      ), ${GRID}), 3))
-     where g.plan_id = ? and g.kind <> 'micro' and exists (
-       select 1 from grids o where o.plan_id = g.plan_id and o.id < g.id and o.kind <> 'micro' and o.geom && g.geom and ST_Area(ST_Intersection(o.geom, g.geom, ${GRID})) > ${MIN_OVERLAP_DEG2})
-     returning g.id`,
-    [planId],
-  );
-  return rowCount ?? rows.length;
-}

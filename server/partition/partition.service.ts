@@ -5,7 +5,7 @@ import type { HouseholdRange, PartitionRequest } from '../planning/planning.sche
 import { DEDICATED_SERIAL_START, gridCode, microCode, readingOrder } from './grid-codes';
 import { rangeFeasible } from './grid-count';
 import {
-  communitiesUnder, createPlan, ensureLayer, footprintsFrom, insertCommunityGrids, renameGrids, trimOverlaps, unchangedSince,
+  communitiesUnder, createPlan, ensureLayer, footprintsFrom, insertCommunityGrids, renameGrids, unchangedSince,
   type Community, type GridRow,
 } from './partition.repo';
 import { planCommunity, unitsCentre, type PlannedGrid } from './plan-community';
@@ -67,7 +67,6 @@ export async function partitionArea(db: Db, req: PartitionRequest, ctx: Pick<Job
       ctx.progress(85 + (14 * (i + 1)) / planned.length, 'writing');
       await yieldToEventLoop();
     }
-    await trimOverlaps(trx, planId);
     if (req.basedOn !== undefined) await keepUnchangedCodes(trx, planId, req.basedOn);
     return { planId, layerId };
   });
