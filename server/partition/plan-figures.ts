@@ -75,7 +75,9 @@ select
   (select count(*)::int from g join per_community pc on pc.code = g.area_code where pc.parts = 1) as connected_grids,
   (select count(*)::int from g join per_community pc on pc.code = g.area_code where pc.parts = 1 and ST_NumGeometries(g.geom) = 1) as single_part,
   (select sum(ST_Area(ST_SymDifference(covered, geom, ${GRID}))) / sum(ST_Area(geom)) from per_community)::float8 as coverage_error,
-  (select coalesce(sum(ST_Area(ST_Transform(ST_Intersection(a.geom, b.geom, ${GRID}), 32650))), 0)
+  -- square degrees × metres per degree² at the pair's latitude: transforming micrometre-wide
+  -- slivers to UTM distorts their area by orders of magnitude
+  (select coalesce(sum(ST_Area(ST_Intersection(a.geom, b.geom, ${GRID})) * 111320 * cos(radians(ST_Y(ST_PointOnSurface(a.geom)))) * 110574), 0)
      from g a join g b on a.id < b.id and a.geom && b.geom and ST_Relate(a.geom, b.geom, '2********'))::float8 as overlap_m2,
   (select sum(ST_Length(lines)) from internal)::float8 as internal_m,
   (select coalesce(sum(on_m), 0) from near_barriers)::float8 as on_barrier_m,
