@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import type { Feature, Point } from 'geojson';
-import type { HexWkb } from './hex-wkb';
+import type { HexWkb } from '../geo/hex-wkb';
 import type { BarrierFeature } from './barriers';
 import type { Building } from './households';
-import type { Rng } from './prng';
+import type { Rng } from '../geo/prng';
 import { queryRows } from './query-rows';
 
 export interface AddressPointProperties {

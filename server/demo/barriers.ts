@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Feature, FeatureCollection, MultiLineString } from 'geojson';
-import type { HexWkb } from './hex-wkb';
+import type { HexWkb } from '../geo/hex-wkb';
 import { MAJOR_ROADS, RAILWAYS, RIVERS, type LngLat } from './qixia-layout';
-import type { Rng } from './prng';
+import type { Rng } from '../geo/prng';
 import { meander } from './meander';
 import { roadGrid } from './road-grid';
 import { queryRows } from './query-rows';

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { HexWkb } from './hex-wkb';
+import type { HexWkb } from '../geo/hex-wkb';
 import type { LngLat } from './qixia-layout';
-import type { Rng } from './prng';
+import type { Rng } from '../geo/prng';
 import { kMeans } from './kmeans';
 import { localMetres } from './local-metres';
 import { queryRows } from './query-rows';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { MultiPolygon } from 'geojson';
-import type { HexWkb } from './hex-wkb';
+import type { HexWkb } from '../geo/hex-wkb';
 import type { LngLat } from './qixia-layout';
 import { queryRows } from './query-rows';
 import { GRID_SIZE_DEG } from './precision';

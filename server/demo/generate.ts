@@ -5,9 +5,9 @@ import { placeAddressPoints, type AddressPointProperties, type CommunityHomes } 
 import { generateBarriers, type BarrierProperties } from './barriers';
 import { communitySeeds, CORE_BOOST } from './community-seeds';
 import { splitDistrictByChannel } from './district-split';
-import type { HexWkb } from './hex-wkb';
+import type { HexWkb } from '../geo/hex-wkb';
 import { drawBuildings, splitHouseholds } from './households';
-import { createRng, type Rng } from './prng';
+import { createRng, type Rng } from '../geo/prng';
 import { nodeCoverage } from './node-coverage';
 import { GRID_DECIMALS } from './precision';
 import { queryRows } from './query-rows';

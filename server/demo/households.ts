@@ -1,4 +1,4 @@
-import type { Rng } from './prng';
+import type { Rng } from '../geo/prng';
 
 /** A village (村) holds about this share of an urban community's (社区) households. */
 const VILLAGE_WEIGHT = 0.35;

@@ -1,4 +1,4 @@
-import type { Rng } from './prng';
+import type { Rng } from '../geo/prng';
 
 export type XY = [number, number];
 

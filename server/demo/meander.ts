@@ -1,5 +1,5 @@
 import type { LngLat } from './qixia-layout';
-import type { Rng } from './prng';
+import type { Rng } from '../geo/prng';
 import { localMetres } from './local-metres';
 
 /**

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { HexWkb } from './hex-wkb';
+import type { HexWkb } from '../geo/hex-wkb';
 import { queryRows } from './query-rows';
 import { GRID_SIZE_DEG } from './precision';
 

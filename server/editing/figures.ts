@@ -1,19 +1,11 @@
-/** What an edit reports for each grid it touched, before and after. */
-export interface GridFigures {
-  code: string;
-  kind: string;
-  households: number;
-  population: number;
-  /** on the spheroid (geography) */
-  area_m2: number;
-  /** 4πA/P² with A and P in metres on the spheroid; 1 for a circle, ≈0.785 for a square */
-  polsby_popper: number;
-  /** the grid's properties.target_min/target_max, else the plan's params.urban range, else DEFAULT_TARGETS.urban */
-  target_min: number;
-  target_max: number;
-  /** households within [target_min, target_max] */
-  in_range: boolean;
-}
+import type { GridProperties } from '../planning/planning.schema';
+
+/**
+ * What an edit reports for each grid it touched, before and after: the grid's figures as in
+ * GridProperties (area and Polsby-Popper on the spheroid; targets from the grid, else the
+ * plan's urban range, else DEFAULT_TARGETS.urban), with any kind.
+ */
+export type GridFigures = Pick<GridProperties, 'code' | 'households' | 'population' | 'area_m2' | 'polsby_popper' | 'target_min' | 'target_max' | 'in_range'> & { kind: string };
 
 /**
  * Polsby–Popper compactness 4πA/P².

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { HexWkb } from '../demo/hex-wkb';
+import type { HexWkb } from '../geo/hex-wkb';
 import { AppError, badRequest, notFound } from '../http/errors';
 import { GRID } from './units.repo';
 

@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex';
-import { createRng } from '../demo/prng';
+import { createRng } from '../geo/prng';
 import type { JobContext } from '../jobs/job-registry';
 import type { HouseholdRange, PartitionRequest } from '../planning/planning.schema';
 import { DEDICATED_SERIAL_START, gridCode, microCode, readingOrder } from './grid-codes';

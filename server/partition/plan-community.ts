@@ -1,4 +1,4 @@
-import type { Rng } from '../demo/prng';
+import type { Rng } from '../geo/prng';
 import type { HouseholdRange } from '../planning/planning.schema';
 import { coarseGraph } from './coarse-units';
 import { gridCount } from './grid-count';

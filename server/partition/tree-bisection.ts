@@ -1,4 +1,4 @@
-import type { Rng } from '../demo/prng';
+import type { Rng } from '../geo/prng';
 import type { HouseholdRange } from '../planning/planning.schema';
 import type { GraphEdge } from './unit-graph';
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { HexWkb } from '../demo/hex-wkb';
+import type { HexWkb } from '../geo/hex-wkb';
 import { AppError } from '../http/errors';
 import { sharedBoundaries, type MultiPolygonCoords } from './shared-boundaries';
 

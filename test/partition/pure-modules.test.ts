@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../server/demo/prng';
+import { createRng } from '../../server/geo/prng';
 import { gridCode, microCode, readingOrder } from '../../server/partition/grid-codes';
 import { gridCount, rangeFeasible } from '../../server/partition/grid-count';
 import { localRepair } from '../../server/partition/local-repair';

@@ -12,7 +12,7 @@ export interface Rng {
   fork(): Rng;
 }
 
-/** mulberry32: a tiny 32-bit generator, plenty for demo data. */
+/** mulberry32: a tiny 32-bit generator, plenty for demo data and the partition search. */
 export function createRng(seed: number): Rng {
   let state = seed >>> 0;
   const next = () => {
