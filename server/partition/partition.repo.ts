@@ -3,6 +3,9 @@ import type { HexWkb } from '../geo/hex-wkb';
 import { AppError, badRequest, notFound } from '../http/errors';
 import { GRID } from './units.repo';
 
+/** The coarser snap that joins a grid's units where GRID left them touching at points only. */
+const MERGE_GRID = 1e-9;
+
 export interface Community { code: string; name: string }
 
 /** The area and the communities under it (itself when it is one), west to east. */
@@ -117,6 +120,21 @@ export async function insertCommunityGrids(
       grids.map((g) => g.households), grids.map((g) => g.population), grids.map((g) => g.parentGridCode),
       units.map((u) => u.geom), units.map((u) => u.grid), units.map((u) => u.micro),
     ] as Knex.RawBinding[],
+  );
+  // Snap-rounding at GRID can leave two units that share an edge touching only at its ends
+  // (one side has a vertex a hundred-billionth of a degree off the other's straight edge), so
+  // the union falls into two parts. Where a grid came out in pieces, a coarser snap (1e-9°,
+  // 0.1 mm) joins them; it is kept only if it does.
+  await trx.raw(
+    `update grids g set geom = m.geom
+     from (
+       select u.grid_code, ST_Multi(ST_Union(u.geom, ${MERGE_GRID})) as geom from grid_units u
+       where u.plan_id = :plan and u.area_code = :area and u.grid_code in (
+         select code from grids where plan_id = :plan and area_code = :area and kind <> 'micro' and ST_NumGeometries(geom) > 1)
+       group by u.grid_code
+     ) m
+     where g.plan_id = :plan and g.code = m.grid_code and ST_NumGeometries(m.geom) < ST_NumGeometries(g.geom)`,
+    { plan: planId, area: communityCode },
   );
 }
 
