@@ -3,8 +3,8 @@ import type { HexWkb } from '../geo/hex-wkb';
 import { AppError, badRequest, notFound } from '../http/errors';
 import { GRID } from './units.repo';
 
-/** The coarser snap that joins a grid's units where GRID left them touching at points only. */
-const MERGE_GRID = 1e-9;
+/** How far a grid's vertices may snap to join units that GRID left touching at points only. */
+const MERGE_TOLERANCE_DEG = 1e-9;
 
 export interface Community { code: string; name: string }
 
@@ -123,18 +123,16 @@ export async function insertCommunityGrids(
   );
   // Snap-rounding at GRID can leave two units that share an edge touching only at its ends
   // (one side has a vertex a hundred-billionth of a degree off the other's straight edge), so
-  // the union falls into two parts. Where a grid came out in pieces, a coarser snap (1e-9°,
-  // 0.1 mm) joins them; it is kept only if it does.
+  // the union falls into two parts. Snapping such a grid to itself within 0.1 mm puts that
+  // vertex on both sides and the parts join; kept only where it does.
   await trx.raw(
     `update grids g set geom = m.geom
      from (
-       select u.grid_code, ST_Multi(ST_Union(u.geom, ${MERGE_GRID})) as geom from grid_units u
-       where u.plan_id = :plan and u.area_code = :area and u.grid_code in (
-         select code from grids where plan_id = :plan and area_code = :area and kind <> 'micro' and ST_NumGeometries(geom) > 1)
-       group by u.grid_code
+       select id, ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_Snap(geom, geom, ${MERGE_TOLERANCE_DEG})), 3)) as geom
+       from grids where plan_id = ? and area_code = ? and kind <> 'micro' and ST_NumGeometries(geom) > 1
      ) m
-     where g.plan_id = :plan and g.code = m.grid_code and ST_NumGeometries(m.geom) < ST_NumGeometries(g.geom)`,
-    { plan: planId, area: communityCode },
+     where g.id = m.id and ST_NumGeometries(m.geom) < ST_NumGeometries(g.geom) and ST_IsValid(m.geom)`,
+    [planId, communityCode],
   );
 }
 
