@@ -2,7 +2,10 @@
  * Partition benchmark: our partition against the classic PostGIS recipe (k-means + Voronoi)
  * on the same data, for the whole demo district and one dense street, with ratios.
  *
- *   npm run bench:partition -- [--runs 3]          (DATABASE_URL, else a fresh embedded database)
+ *   DATABASE_URL=postgres://… npm run bench:partition -- [--runs 3]
+ *
+ * Without DATABASE_URL it runs on a fresh embedded database, where the partition works but the
+ * figures' line overlays can fail in the embedded GEOS (it then says so).
  *
  * Seeds the Qixia demo when the database has none. Wall times are medians of --runs runs.
  */

@@ -47,7 +47,7 @@ export async function partitionArea(db: Db, req: PartitionRequest, ctx: Pick<Job
     ctx.progress((85 * i) / communities.length, `${community.name} (${i + 1}/${communities.length})`);
     await yieldToEventLoop(); // the embedded database runs on this thread: let status requests in
     const range = isRural(community) ? req.rural : req.urban;
-    const cu = await communityUnits(db.knex, community.code, { splitAboveHouseholds: 0, footprints: footprints.map((f) => f.geom) });
+    const cu = await communityUnits(db.knex, community.code, { footprints: footprints.map((f) => f.geom) });
     const grids = planCommunity(cu, { range, micro: req.micro, rng: rng.fork(), shouldStop: () => ctx.signal.throwIfAborted() });
     planned.push({ community, cu, grids, range });
   }

@@ -26,6 +26,7 @@ export interface PlanFigures {
 export async function planFigures(knex: Knex, planId: number, areaCode: string): Promise<PlanFigures> {
   const { rows } = await knex.raw(FIGURES_SQL, { plan: planId, area: areaCode });
   const r = rows[0];
+  if (!r) throw new Error('the figures query answered no rows: a GEOS operation failed (the embedded PostGIS cannot recover from some); measure with DATABASE_URL on PostgreSQL');
   return {
     grids: r.grids,
     inRangeShare: r.feasible_grids ? r.in_range / r.feasible_grids : 1,

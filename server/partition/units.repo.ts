@@ -36,11 +36,12 @@ export interface CommunityUnits {
  * Cuts a community into atomic units in PostGIS (one query):
  * 1. blocks: the community outline, the barriers and any dedicated footprints inside it,
  *    noded and polygonized ("依地划格": grids are made of whole blocks where they can be);
- * 2. a block holding more than `splitAboveHouseholds` with two or more buildings is split into
+ * 2. a block with households in two or more buildings is split into
  *    building cells: its outline and the Voronoi edges of its address points, noded and
  *    polygonized, so a cut through it runs along the gaps between buildings, never through one;
- * 3. what polygonize leaves out (an invalid ring where lines nearly coincide) goes to the unit
- *    it borders most: the units tile the community exactly, and so will grids made of them;
+ * 3. what polygonize leaves out (an invalid ring where lines nearly coincide), when it adds up
+ *    to more than 1e-9 of the community, goes to the unit it borders most: the units tile the
+ *    community exactly, and so will grids made of them;
  * 4. each address point is counted in exactly one unit (the lowest id covering it).
  * Edges are the pairs of units sharing a boundary of positive length (matched in TypeScript:
  * see sharedBoundaries).
@@ -48,11 +49,10 @@ export interface CommunityUnits {
 export async function communityUnits(
   knex: Knex,
   communityCode: string,
-  opts: { splitAboveHouseholds: number; footprints: HexWkb[] },
+  opts: { footprints: HexWkb[] },
 ): Promise<CommunityUnits> {
   const { rows } = await knex.raw(UNITS_SQL, {
     code: communityCode,
-    split: opts.splitAboveHouseholds,
     footprints: opts.footprints,
   });
   if (!rows.length) throw new AppError(500, 'geometry_engine_failed', `community ${communityCode}: a geometry operation failed in PostGIS (the query answered no rows)`);
@@ -108,7 +108,7 @@ block_load as (
   select b.block_id, sum(p.households) as households, count(distinct ST_AsBinary(p.geom)) as sites
   from blocks b join pts p using (block_id) group by b.block_id
 ),
-to_split as (select block_id from block_load where households > :split and sites >= 2),
+to_split as (select block_id from block_load where households > 0 and sites >= 2),
 cells as (
   select b.block_id, b.footprint, f.geom
   from blocks b join to_split using (block_id),
