@@ -25,7 +25,6 @@ export interface PlanOptions {
   range: HouseholdRange;
   micro: HouseholdRange | false;
   rng: Rng;
-  trees?: number;
   shouldStop?: () => void;
 }
 
@@ -38,7 +37,7 @@ const SEARCH = { trees: 12, barrierCostPerM: 0.05, imbalanceCostPerPct: 2 };
  * each grid is then split the same way into micro-grids over its building cells.
  */
 export function planCommunity(cu: CommunityUnits, opts: PlanOptions): PlannedGrid[] {
-  const search: Omit<BisectionOptions, 'range'> = { ...SEARCH, trees: opts.trees ?? SEARCH.trees, rng: opts.rng, shouldStop: opts.shouldStop };
+  const search: Omit<BisectionOptions, 'range'> = { ...SEARCH, rng: opts.rng, shouldStop: opts.shouldStop };
   const grids: PlannedGrid[] = [];
 
   const byFootprint = new Map<number, number[]>();
@@ -48,9 +47,9 @@ export function planCommunity(cu: CommunityUnits, opts: PlanOptions): PlannedGri
   const coarse = coarseGraph(cu, opts.range.min);
   // A building holding more than a grid's maximum is a grid of its own (it is never split);
   // the rest is balanced without it.
-  const heavy = coarse.weight.flatMap((w, n) => (w > opts.range.max ? [n] : []));
+  const heavy = new Set(coarse.weight.flatMap((w, n) => (w > opts.range.max ? [n] : [])));
   for (const n of heavy) grids.push(grid(cu, 'comprehensive', coarse.members[n], null));
-  const rest = coarse.weight.flatMap((_, n) => (heavy.includes(n) ? [] : [n]));
+  const rest = coarse.weight.flatMap((_, n) => (heavy.has(n) ? [] : [n]));
   if (rest.length) {
     const sub = induced(coarse, rest);
     const parts = splitGraph(sub, gridCount(sum(sub.weight), opts.range), { ...search, range: opts.range });
