@@ -10,6 +10,7 @@ import { tileRoutes } from './tiles/tiles.routes';
 import { openapiRoutes } from './openapi/openapi.routes';
 import { jobRoutes } from './jobs/jobs.routes';
 import { partitionRoutes } from './partition/partition.routes';
+import { hazardRoutes } from './hazards/hazards.routes';
 import { planRoutes } from './plans/plans.routes';
 import { editingRoutes } from './editing/editing.routes';
 
@@ -22,6 +23,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use('/api/import', importRoutes(deps));
   app.use('/api', jobRoutes(deps));
   app.use('/api', partitionRoutes(deps));
+  app.use('/api', hazardRoutes(deps));
   app.use('/api', planRoutes(deps));
   app.use('/api', editingRoutes(deps));
   app.use('/api', openapiRoutes());
