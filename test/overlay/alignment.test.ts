@@ -1,0 +1,88 @@
+/**
+ * Alignment figures on hand-made layers, metres from (118.9°, 32.1°): a community 1,500 × 500 m
+ * of three comprehensive grids C1 | C2 | C3 (500 m wide each) under five police grids —
+ * P1 = [0,700] × [0,500] with a hole [100,200]², P5 = that hole, P2 = [700,1000] × [0,250],
+ * P3 = [700,1000] × [250,500], P4 = [1000,1500] × [0,500]. C1 is split by the hole, C2 three
+ * ways, C3 lies whole in P4.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../server/db/knex';
+import { createTestDb } from '../helpers/db';
+import { serveApp } from '../helpers/http';
+
+const [X0, Y0, KX, KY] = [118.9, 32.1, 0.0106 / 1000, 0.009 / 1000];
+const pt = (x: number, y: number) => `${X0 + x * KX} ${Y0 + y * KY}`;
+const ring = (x0: number, y0: number, x1: number, y1: number) => `(${pt(x0, y0)}, ${pt(x1, y0)}, ${pt(x1, y1)}, ${pt(x0, y1)}, ${pt(x0, y0)})`;
+const box = (x0: number, y0: number, x1: number, y1: number) => `MULTIPOLYGON((${ring(x0, y0, x1, y1)}))`;
+const COMMUNITY = '320113001001';
+
+let db: Db;
+let app: Awaited<ReturnType<typeof serveApp>>;
+const plans: Record<string, number> = {};
+
+async function plan(layer: string, kind: string, grids: [string, string, number][]) {
+  const { rows: [l] } = await db.knex.raw(`insert into grid_layers (name, kind) values (?, ?) returning id`, [layer, kind]);
+  const { rows: [p] } = await db.knex.raw(`insert into grid_plans (layer_id, name) values (?, 'v1') returning id`, [l.id]);
+  for (const [code, wkt, households] of grids) {
+    await db.knex.raw(`insert into grids (plan_id, code, kind, area_code, households, geom) values (?, ?, ?, ?, ?, ST_GeomFromText(?, 4326))`, [p.id, code, kind, COMMUNITY, households, wkt]);
+  }
+  return p.id as number;
+}
+
+beforeAll(async () => {
+  db = await createTestDb();
+  await db.knex.raw(`insert into admin_areas (code, name, level, geom) values (?, '测试社区', 'community', ST_GeomFromText(?, 4326))`, [COMMUNITY, box(0, 0, 1500, 500)]);
+  plans.c = await plan('综合网格', 'comprehensive', [
+    [`${COMMUNITY}001`, box(0, 0, 500, 500), 50],
+    [`${COMMUNITY}002`, box(500, 0, 1000, 500), 100],
+    [`${COMMUNITY}003`, box(1000, 0, 1500, 500), 60],
+  ]);
+  plans.p = await plan('警格', 'police', [
+    ['P1', `MULTIPOLYGON((${ring(0, 0, 700, 500)}, (${pt(100, 100)}, ${pt(100, 200)}, ${pt(200, 200)}, ${pt(200, 100)}, ${pt(100, 100)})))`, 0],
+    ['P2', box(700, 0, 1000, 250), 0],
+    ['P3', box(700, 250, 1000, 500), 0],
+    ['P4', box(1000, 0, 1500, 500), 0],
+    ['P5', box(100, 100, 200, 200), 0],
+  ]);
+  for (const [x, y, h] of [[50, 50, 10], [150, 150, 10], [300, 300, 20], [450, 450, 10], [600, 100, 40], [800, 100, 30], [800, 400, 30], [1200, 250, 60]]) {
+    await db.knex.raw(`insert into address_points (households, geom) values (?, ST_GeomFromText(?, 4326))`, [h, `POINT(${pt(x, y)})`]);
+  }
+  app = await serveApp(db);
+});
+afterAll(async () => { await app?.close(); await db?.close(); });
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
+describe('GET /api/overlay/alignment', () => {
+  it('when police grids are laid over comprehensive grids, then each grid gets exact shares of area and households', async () => {
+    const res = await fetch(app.url(`/api/overlay/alignment?comprehensive=${plans.c}&overlay=${plans.p}`));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    const shares = body.grids.map((g: { code: string; wholeIn: string | null; overlays: { code: string; areaShare: number; householdsShare: number }[] }) =>
+      [g.code.slice(-3), g.wholeIn, g.overlays.map((o) => [o.code, round(o.areaShare), round(o.householdsShare)])]);
+    expect(shares, JSON.stringify(shares)).toEqual([
+      ['001', null, [['P1', 0.96, 0.8], ['P5', 0.04, 0.2]]], // the hole: 100 × 100 of 500 × 500
+      ['002', null, [['P1', 0.4, 0.4], ['P2', 0.3, 0.3], ['P3', 0.3, 0.3]]], // split three ways
+      ['003', 'P4', [['P4', 1, 1]]],
+    ]);
+  });
+
+  it('when the layer figures are read, then they count whole and split grids, their households, and the boundary that matches no grid edge', async () => {
+    const body = await (await fetch(app.url(`/api/overlay/alignment?comprehensive=${plans.c}&overlay=${plans.p}`))).json();
+    expect(body.figures).toMatchObject({ grids: 3, splitGrids: 2, householdsInSplit: 150, sliverAreaM2: 0 });
+    expect(body.figures.wholeShare).toBeCloseTo(1 / 3, 10);
+    // x = 700 (500 m), the hole's ring (400 m), y = 250 between x 700 and 1000 (300 m); ±1% for the fixture's metre→degree factors
+    expect(body.figures.mismatchedBoundaryM).toBeGreaterThan(1200 * 0.99);
+    expect(body.figures.mismatchedBoundaryM).toBeLessThan(1200 * 1.01);
+    const byCode = Object.fromEntries(body.overlays.map((o: { code: string }) => [o.code, o]));
+    expect(byCode.P4).toMatchObject({ inside: [`${COMMUNITY}003`], split: [] });
+    expect(byCode.P1).toMatchObject({ inside: [], split: [`${COMMUNITY}001`, `${COMMUNITY}002`] });
+    expect(byCode.P5).toMatchObject({ inside: [], split: [`${COMMUNITY}001`] });
+  });
+
+  it('when a plan does not exist, then it answers 404 naming it', async () => {
+    const res = await fetch(app.url(`/api/overlay/alignment?comprehensive=${plans.c}&overlay=999999`));
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.message).toContain('plan 999999');
+  });
+});
