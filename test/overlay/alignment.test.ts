@@ -80,6 +80,21 @@ describe('GET /api/overlay/alignment', () => {
     expect(byCode.P5).toMatchObject({ inside: [], split: [`${COMMUNITY}001`] });
   });
 
+  it('when a crosswalk is asked for two overlay layers, then each grid row names the covering grid or "split", in JSON and CSV', async () => {
+    plans.e = await plan('应急格', 'emergency', [['E1', box(0, 0, 1500, 500), 0]]);
+    const json = await (await fetch(app.url(`/api/overlay/crosswalk?comprehensive=${plans.c}&overlays=${plans.p},${plans.e}`))).json();
+    expect(json.layers.map((l: { name: string }) => l.name)).toEqual(['警格', '应急格']);
+    expect(json.rows.map((r: { code: string; layers: Record<string, string> }) => [r.code.slice(-3), r.layers[plans.p], r.layers[plans.e]]))
+      .toEqual([['001', 'split', 'E1'], ['002', 'split', 'E1'], ['003', 'P4', 'E1']]);
+    const csv = await fetch(app.url(`/api/overlay/crosswalk?comprehensive=${plans.c}&overlays=${plans.p},${plans.e}&format=csv`));
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = (await csv.text()).replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(lines).toEqual(['code,households,警格,应急格', `${COMMUNITY}001,50,split,E1`, `${COMMUNITY}002,100,split,E1`, `${COMMUNITY}003,60,P4,E1`]);
+    const bad = await fetch(app.url(`/api/overlay/crosswalk?comprehensive=${plans.c}&overlays=x`));
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/overlays.*comma-separated/);
+  });
+
   it('when a plan does not exist, then it answers 404 naming it', async () => {
     const res = await fetch(app.url(`/api/overlay/alignment?comprehensive=${plans.c}&overlay=999999`));
     expect(res.status).toBe(404);
