@@ -1,10 +1,12 @@
+import express from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { apiRouter } from '../http/api-router';
-import { notFound } from '../http/errors';
+import { AppError, notFound } from '../http/errors';
 import { parseOr400 } from '../http/validate';
 import { alignment } from './alignment.repo';
 import { crosswalk, crosswalkCsv } from './crosswalk';
+import { acceptProposal, proposeAlignment } from './proposal';
 
 const alignmentQuery = z.object({
   comprehensive: z.coerce.number().int().positive().describe('plan id of the comprehensive grids'),
@@ -18,15 +20,36 @@ const crosswalkQuery = z.object({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
+const acceptBody = alignmentQuery.extend({ name: z.string().trim().min(1).max(200).optional() });
+
 export function overlayRoutes({ db }: AppDeps) {
   const { router, add } = apiRouter('/api');
-  add({ method: 'get', path: '/overlay/alignment', summary: 'How an overlay plan aligns with comprehensive grids: shares per grid, grids inside / split per overlay grid, layer figures', tag: 'overlay', query: alignmentQuery }, async (req, res) => {
-    const q = parseOr400(alignmentQuery, req.query);
-    for (const id of [q.comprehensive, q.overlay]) {
+  router.use('/overlay/proposal', express.json({ limit: '64kb' }));
+  const requirePlans = async (...ids: number[]) => {
+    for (const id of ids) {
       const { rows } = await db.knex.raw('select 1 from grid_plans where id = ?', [id]);
       if (!rows.length) throw notFound(`plan ${id}`);
     }
+  };
+  add({ method: 'get', path: '/overlay/alignment', summary: 'How an overlay plan aligns with comprehensive grids: shares per grid, grids inside / split per overlay grid, layer figures', tag: 'overlay', query: alignmentQuery }, async (req, res) => {
+    const q = parseOr400(alignmentQuery, req.query);
+    await requirePlans(q.comprehensive, q.overlay);
     res.json(await alignment(db.knex, q.comprehensive, q.overlay));
+  });
+  add({ method: 'get', path: '/overlay/proposal', summary: 'Aligned proposal: each comprehensive grid whole in one overlay grid (most households), overlay grids contiguous; which grids change', tag: 'overlay', query: alignmentQuery }, async (req, res) => {
+    const q = parseOr400(alignmentQuery, req.query);
+    await requirePlans(q.comprehensive, q.overlay);
+    const rows = await proposeAlignment(db.knex, q.comprehensive, q.overlay);
+    res.json({ rows, changed: rows.filter((r) => r.changed).length, overlayGrids: new Set(rows.map((r) => r.proposed)).size });
+  });
+  add({ method: 'post', path: '/overlay/proposal/accept', summary: "Accepts the aligned proposal as a new draft plan of the overlay's layer (each overlay grid the union of its comprehensive grids)", tag: 'overlay', status: 201 }, async (req, res) => {
+    const body = parseOr400(acceptBody, req.body ?? {}, 'body');
+    await requirePlans(body.comprehensive, body.overlay);
+    const name = body.name ?? `aligned ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`;
+    const { rows: clash } = await db.knex.raw('select 1 from grid_plans where name = ? and layer_id = (select layer_id from grid_plans where id = ?)', [name, body.overlay]);
+    if (clash.length) throw new AppError(409, 'plan_exists', `the layer already has a plan named '${name}'`);
+    const rows = await proposeAlignment(db.knex, body.comprehensive, body.overlay);
+    res.status(201).json({ planId: await acceptProposal(db.knex, body.comprehensive, body.overlay, rows, name), changed: rows.filter((r) => r.changed).length });
   });
   add({ method: 'get', path: '/overlay/crosswalk', summary: 'Fusion crosswalk (多网融合): per comprehensive grid, the grid of each overlay layer that covers it, or "split"', tag: 'overlay', query: crosswalkQuery }, async (req, res) => {
     const q = parseOr400(crosswalkQuery, req.query);

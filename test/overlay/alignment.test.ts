@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/knex';
+import { makeContiguous } from '../../server/overlay/proposal';
 import { createTestDb } from '../helpers/db';
 import { serveApp } from '../helpers/http';
 
@@ -93,6 +94,43 @@ describe('GET /api/overlay/alignment', () => {
     const bad = await fetch(app.url(`/api/overlay/crosswalk?comprehensive=${plans.c}&overlays=x`));
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.message).toMatch(/overlays.*comma-separated/);
+  });
+
+  it('when a proposal is asked for, then each grid goes whole to the police grid with most of its households', async () => {
+    const body = await (await fetch(app.url(`/api/overlay/proposal?comprehensive=${plans.c}&overlay=${plans.p}`))).json();
+    expect(body.rows.map((r: { code: string; today: string; proposed: string; changed: boolean }) => [r.code.slice(-3), r.today, r.proposed, r.changed]))
+      .toEqual([['001', 'P1', 'P1', true], ['002', 'P1', 'P1', true], ['003', 'P4', 'P4', false]]);
+    expect(body).toMatchObject({ changed: 2, overlayGrids: 2 });
+  });
+
+  it('when the proposal is accepted, then the new police plan is an exact union of comprehensive grids', async () => {
+    const res = await fetch(app.url('/api/overlay/proposal/accept'), {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ comprehensive: plans.c, overlay: plans.p, name: 'aligned' }),
+    });
+    expect(res.status).toBe(201);
+    const { planId } = await res.json();
+    const { rows } = await db.knex.raw(
+      `select n.code, n.households, ST_NumGeometries(n.geom) as parts,
+              abs(ST_Area(n.geom) - (select sum(ST_Area(c.geom)) from grids c where c.plan_id = ? and ST_Covers(n.geom, ST_PointOnSurface(c.geom)))) / ST_Area(n.geom) as union_error
+       from grids n where n.plan_id = ? order by n.code`, [plans.c, planId]);
+    expect(rows.map((r: { code: string; households: number; parts: number }) => [r.code, r.households, r.parts])).toEqual([['P1', 150, 1], ['P4', 60, 1]]);
+    for (const r of rows) expect(r.union_error).toBeLessThan(1e-9);
+    const { rows: [t] } = await db.knex.raw(
+      `select (select count(*)::int from grids a join grids b on a.plan_id = b.plan_id and a.id < b.id and ST_Relate(a.geom, b.geom, '2********') where a.plan_id = ?) as overlaps,
+              ST_Area(ST_SymDifference((select ST_Union(geom) from grids where plan_id = ?), (select ST_Union(geom) from grids where plan_id = ?), 1e-11)) / ST_Area((select ST_Union(geom) from grids where plan_id = ?)) as coverage_error`,
+      [planId, planId, plans.c, plans.c]);
+    expect(t.overlaps).toBe(0);
+    expect(t.coverage_error).toBeLessThan(1e-9);
+    const again = await fetch(app.url('/api/overlay/proposal/accept'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ comprehensive: plans.c, overlay: plans.p, name: 'aligned' }) });
+    expect(again.status).toBe(409);
+  });
+
+  it('when an overlay grid would get two separate pieces, then the lighter piece goes to the neighbour it borders most', () => {
+    // A – B – C in a row; A and C assigned to X, B to Y: X's lighter piece (A) joins Y
+    const assigned = ['X', 'Y', 'X'];
+    makeContiguous(assigned, [{ a: 0, b: 1, lengthM: 100 }, { a: 1, b: 2, lengthM: 100 }], [10, 50, 20]);
+    expect(assigned).toEqual(['Y', 'Y', 'X']);
   });
 
   it('when a plan does not exist, then it answers 404 naming it', async () => {
