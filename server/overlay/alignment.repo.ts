@@ -31,9 +31,10 @@ export interface AlignmentFigures {
 /**
  * How an overlay plan (police, emergency, …) sits on a comprehensive plan, in one query:
  * every intersecting pair with its area (shares from planar areas, m² on the spheroid) and
- * the households of the address points the two have in common.
+ * the households of the address points the two have in common. `mismatch: false` skips the
+ * boundary figure (the costliest part) for callers that only need the shares.
  */
-export async function alignment(knex: Knex, comprehensivePlan: number, overlayPlan: number): Promise<{ grids: GridAlignment[]; overlays: { code: string; inside: string[]; split: string[] }[]; figures: AlignmentFigures }> {
+export async function alignment(knex: Knex, comprehensivePlan: number, overlayPlan: number, opts: { mismatch?: boolean } = {}): Promise<{ grids: GridAlignment[]; overlays: { code: string; inside: string[]; split: string[] }[]; figures: AlignmentFigures }> {
   const { rows } = await knex.raw(ALIGNMENT_SQL, { c: comprehensivePlan, o: overlayPlan });
   if (!rows.length) throw new AppError(500, 'geometry_engine_failed', 'the alignment query answered no rows (a geometry operation failed in PostGIS)');
   const r = rows[0].r as {
@@ -42,8 +43,10 @@ export async function alignment(knex: Knex, comprehensivePlan: number, overlayPl
     overlays: string[] | null;
   };
   const pairs = r.pairs ?? [];
+  const pairsOf = new Map<string, typeof pairs>();
+  for (const p of pairs) pairsOf.set(p.c, [...(pairsOf.get(p.c) ?? []), p]);
   const grids: GridAlignment[] = r.grids.map((g) => {
-    const overlays = pairs.filter((p) => p.c === g.code).map((p) => ({
+    const overlays = (pairsOf.get(g.code) ?? []).map((p) => ({
       code: p.o, areaM2: p.m2,
       areaShare: g.area > 0 ? p.area / g.area : 0,
       householdsShare: g.households > 0 ? p.households / g.households : 0,
@@ -59,30 +62,36 @@ export async function alignment(knex: Knex, comprehensivePlan: number, overlayPl
     splitGrids: split.length,
     householdsInSplit: split.reduce((s, g) => s + g.households, 0),
     sliverAreaM2: pairs.filter((p) => p.m2 < SLIVER_M2).reduce((s, p) => s + p.m2, 0),
-    mismatchedBoundaryM: await mismatchedBoundary(knex, comprehensivePlan, overlayPlan),
+    mismatchedBoundaryM: opts.mismatch === false ? null : await mismatchedBoundary(knex, comprehensivePlan, overlayPlan),
   };
+  const insideOf = new Map<string, string[]>();
+  for (const g of grids) if (g.wholeIn) insideOf.set(g.wholeIn, [...(insideOf.get(g.wholeIn) ?? []), g.code]);
+  const splitBy = new Map<string, string[]>();
+  for (const g of split) for (const o of g.overlays) if (o.areaM2 >= SLIVER_M2) splitBy.set(o.code, [...(splitBy.get(o.code) ?? []), g.code]);
   const overlays = (r.overlays ?? []).map((code) => ({
     code,
-    inside: grids.filter((g) => g.wholeIn === code).map((g) => g.code),
-    split: split.filter((g) => g.overlays.some((o) => o.code === code && o.areaM2 >= SLIVER_M2)).map((g) => g.code),
+    inside: insideOf.get(code) ?? [],
+    split: splitBy.get(code) ?? [],
   }));
   return { grids, overlays, figures };
 }
 
 const GRID = 1e-9;
+// The joins go to the grids table itself, not to CTEs, so the GiST index serves them.
 const ALIGNMENT_SQL = `
 with c as (select code, households, geom from grids where plan_id = :c and kind in ('comprehensive', 'dedicated')),
 o as (select code, geom from grids where plan_id = :o and kind <> 'micro'),
 pairs as (
-  select c.code as c, o.code as o, ST_Intersection(c.geom, o.geom, ${GRID}) as g
-  from c join o on c.geom && o.geom and ST_Intersects(c.geom, o.geom)
+  select cg.code as c, og.code as o, ST_Intersection(cg.geom, og.geom, ${GRID}) as g
+  from grids cg join grids og on og.plan_id = :o and og.kind <> 'micro' and cg.geom && og.geom and ST_Intersects(cg.geom, og.geom)
+  where cg.plan_id = :c and cg.kind in ('comprehensive', 'dedicated')
 ),
 pair_households as (
-  select cc.code as c, oo.code as o, sum(p.households) as households
+  select cg.code as c, og.code as o, sum(p.households) as households
   from address_points p
-  join c cc on cc.geom && p.geom and ST_Covers(cc.geom, p.geom)
-  join o oo on oo.geom && p.geom and ST_Covers(oo.geom, p.geom)
-  group by cc.code, oo.code
+  join grids cg on cg.plan_id = :c and cg.kind in ('comprehensive', 'dedicated') and cg.geom && p.geom and ST_Covers(cg.geom, p.geom)
+  join grids og on og.plan_id = :o and og.kind <> 'micro' and og.geom && p.geom and ST_Covers(og.geom, p.geom)
+  group by cg.code, og.code
 )
 select json_build_object(
   'grids', (select json_agg(json_build_object('code', code, 'households', households, 'area', ST_Area(geom)) order by code) from c),
@@ -94,14 +103,20 @@ select json_build_object(
 
 /** 1 m in degrees of latitude: overlay boundary closer than this to a grid boundary matches it. */
 const MATCH_DEG = 1 / 110574;
+/**
+ * Per overlay grid (so the GiST index keeps every overlay local): its boundary inside the
+ * comprehensive grids it touches, minus what runs within 1 m of their edges. A boundary between
+ * two overlay grids is seen from both sides, hence the half; the layer's outer edge, where it
+ * matches the comprehensive coverage, adds nothing.
+ */
 const MISMATCH_SQL = `
-with c as (select geom from grids where plan_id = :c and kind in ('comprehensive', 'dedicated')),
-o as (select geom from grids where plan_id = :o and kind <> 'micro'),
-cov as (select ST_Union(geom, ${GRID}) as g from c),
-near as (select ST_Buffer(ST_Union(ST_Boundary(geom), ${GRID}), ${MATCH_DEG}) as g from c),
-lines as (select ST_Union(ST_Boundary(geom), ${GRID}) as g from o)
-select coalesce(ST_Length(ST_CollectionExtract(ST_Difference(ST_Intersection(lines.g, cov.g, ${GRID}), near.g, ${GRID}), 2)::geography), 0) as m
-from lines, cov, near`;
+select coalesce(sum(ST_Length(ST_CollectionExtract(ST_Difference(ST_Intersection(ST_Boundary(o.geom), near.cov, ${GRID}), near.edges, ${GRID}), 2)::geography)), 0) / 2 as m
+from grids o
+cross join lateral (
+  select ST_Union(c.geom, ${GRID}) as cov, ST_Buffer(ST_Union(ST_Boundary(c.geom), ${GRID}), ${MATCH_DEG}) as edges
+  from grids c where c.plan_id = :c and c.kind in ('comprehensive', 'dedicated') and c.geom && o.geom and ST_Intersects(c.geom, o.geom)
+) near
+where o.plan_id = :o and o.kind <> 'micro' and near.cov is not null`;
 
 async function mismatchedBoundary(knex: Knex, comprehensivePlan: number, overlayPlan: number): Promise<number | null> {
   const { rows } = await knex.raw(MISMATCH_SQL, { c: comprehensivePlan, o: overlayPlan });

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import { AppError, badRequest } from '../http/errors';
 import { sharedBoundaries, type MultiPolygonCoords } from '../partition/shared-boundaries';
-import { components } from '../partition/unit-graph';
 import { alignment } from './alignment.repo';
 
 export interface ProposalRow {
@@ -22,7 +21,7 @@ export interface ProposalRow {
  * piece go to the neighbouring overlay grid they share most boundary with.
  */
 export async function proposeAlignment(knex: Knex, comprehensivePlan: number, overlayPlan: number): Promise<ProposalRow[]> {
-  const { grids } = await alignment(knex, comprehensivePlan, overlayPlan);
+  const { grids } = await alignment(knex, comprehensivePlan, overlayPlan, { mismatch: false });
   const uncovered = grids.filter((g) => !g.overlays.length);
   if (uncovered.length) throw badRequest('not_covered', `comprehensive grid ${uncovered[0].code} is covered by no grid of plan ${overlayPlan} (${uncovered.length} such grids)`);
   const byHouseholds = (g: (typeof grids)[number]) =>
@@ -47,30 +46,39 @@ async function adjacency(knex: Knex, planId: number, codes: string[]) {
 
 /** Moves pieces cut off from each overlay grid's heaviest piece to the neighbour they share most boundary with; in place. */
 export function makeContiguous(assigned: string[], edges: { a: number; b: number; lengthM: number }[], households: number[]) {
+  const adj: { to: number; lengthM: number }[][] = assigned.map(() => []);
+  for (const e of edges) {
+    adj[e.a].push({ to: e.b, lengthM: e.lengthM });
+    adj[e.b].push({ to: e.a, lengthM: e.lengthM });
+  }
   for (let round = 0; round < assigned.length; round++) {
-    let moved = false;
-    for (const code of new Set(assigned)) {
-      const members = assigned.flatMap((c, i) => (c === code ? [i] : []));
-      const local = new Map(members.map((m, i) => [m, i]));
-      const inner = edges.flatMap((e) => (local.has(e.a) && local.has(e.b) ? [{ a: local.get(e.a)!, b: local.get(e.b)!, lengthM: e.lengthM, barrier: false }] : []));
-      const pieces = components(members.length, inner).map((p) => p.map((i) => members[i]));
-      if (pieces.length < 2) continue;
-      const weight = (p: number[]) => p.reduce((s, i) => s + households[i], 0) + p.length * 1e-6;
-      pieces.sort((x, y) => weight(y) - weight(x));
-      for (const piece of pieces.slice(1)) {
-        const inPiece = new Set(piece);
-        const toward = new Map<string, number>();
-        for (const e of edges) {
-          const [inside, outside] = inPiece.has(e.a) ? [e.a, e.b] : inPiece.has(e.b) ? [e.b, e.a] : [-1, -1];
-          if (inside < 0 || assigned[outside] === code) continue;
-          toward.set(assigned[outside], (toward.get(assigned[outside]) ?? 0) + e.lengthM);
+    // pieces: connected runs of grids with the same overlay code
+    const piece = new Array<number>(assigned.length).fill(-1);
+    const pieces: { code: string; members: number[]; weight: number }[] = [];
+    for (let start = 0; start < assigned.length; start++) {
+      if (piece[start] >= 0) continue;
+      const id = pieces.length;
+      const members = [start];
+      piece[start] = id;
+      for (let k = 0; k < members.length; k++) {
+        for (const { to } of adj[members[k]]) {
+          if (piece[to] < 0 && assigned[to] === assigned[start]) { piece[to] = id; members.push(to); }
         }
-        const best = [...toward].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0];
-        if (!best) continue; // an island: it stays where it is
-        for (const i of piece) assigned[i] = best[0];
-        moved = true;
       }
+      pieces.push({ code: assigned[start], members, weight: members.reduce((s, i) => s + households[i], 0) + members.length * 1e-6 });
     }
+    const heaviest = new Map<string, number>();
+    pieces.forEach((p, id) => { if (!heaviest.has(p.code) || p.weight > pieces[heaviest.get(p.code)!].weight) heaviest.set(p.code, id); });
+    let moved = false;
+    pieces.forEach((p, id) => {
+      if (heaviest.get(p.code) === id) return;
+      const toward = new Map<string, number>();
+      for (const i of p.members) for (const { to, lengthM } of adj[i]) if (assigned[to] !== p.code) toward.set(assigned[to], (toward.get(assigned[to]) ?? 0) + lengthM);
+      const best = [...toward].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0];
+      if (!best) return; // an island: it stays where it is
+      for (const i of p.members) assigned[i] = best[0];
+      moved = true;
+    });
     if (!moved) return;
   }
   throw new AppError(500, 'proposal_not_converging', 'could not make the proposed overlay grids contiguous');
