@@ -92,16 +92,6 @@ export class JobRegistry {
     return true;
   }
 
-  /** Resolves when the job has stopped, whatever the outcome. */
-  async settled(id: string, pollMs = 50): Promise<JobView> {
-    for (;;) {
-      const job = this.get(id);
-      if (!job) throw new Error(`no job ${id}`);
-      if (job.status !== 'running') return job;
-      await new Promise((r) => setTimeout(r, pollMs));
-    }
-  }
-
   private finish(job: Job, status: JobStatus, patch: Partial<JobView>) {
     Object.assign(job, patch, { status, finishedAt: new Date().toISOString(), etaS: 0 });
     if (status === 'done') job.progress = 100;

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { AppError } from '../http/errors';
+import { OVERLAY_GRID_DEG as GRID } from '../plans/topology.repo';
 
 /** A comprehensive grid counts as wholly inside an overlay grid holding this share of its area. */
 export const WHOLE_SHARE = 0.995;
@@ -76,7 +77,6 @@ export async function alignment(knex: Knex, comprehensivePlan: number, overlayPl
   return { grids, overlays, figures };
 }
 
-const GRID = 1e-9;
 // The joins go to the grids table itself, not to CTEs, so the GiST index serves them.
 const ALIGNMENT_SQL = `
 with c as (select code, households, geom from grids where plan_id = :c and kind in ('comprehensive', 'dedicated')),

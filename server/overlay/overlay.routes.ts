@@ -53,12 +53,9 @@ export function overlayRoutes({ db }: AppDeps) {
   });
   add({ method: 'get', path: '/overlay/crosswalk', summary: 'Fusion crosswalk (多网融合): per comprehensive grid, the grid of each overlay layer that covers it, or "split"', tag: 'overlay', query: crosswalkQuery }, async (req, res) => {
     const q = parseOr400(crosswalkQuery, req.query);
-    const layers: { planId: number; name: string }[] = [];
-    for (const id of [q.comprehensive, ...q.overlays]) {
-      const { rows } = await db.knex.raw('select l.name from grid_plans p join grid_layers l on l.id = p.layer_id where p.id = ?', [id]);
-      if (!rows.length) throw notFound(`plan ${id}`);
-      if (id !== q.comprehensive) layers.push({ planId: id, name: rows[0].name });
-    }
+    await requirePlans(q.comprehensive, ...q.overlays);
+    const { rows: named } = await db.knex.raw('select p.id, l.name from grid_plans p join grid_layers l on l.id = p.layer_id where p.id = any(?::int[])', [q.overlays]);
+    const layers = q.overlays.map((planId) => ({ planId, name: named.find((r: { id: number }) => r.id === planId).name as string }));
     const rows = await crosswalk(db.knex, q.comprehensive, q.overlays);
     if (q.format === 'csv') {
       res.type('text/csv; charset=utf-8').attachment(`crosswalk-${q.comprehensive}.csv`).send(crosswalkCsv(rows, layers));
