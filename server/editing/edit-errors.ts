@@ -1,11 +1,5 @@
 import { AppError } from '../http/errors';
 
-/** A 409: the edit is well-formed but the plan's state does not allow it. */
-export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
-
-/** A 400: the edit names something it cannot apply to. */
-export const invalidEdit = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
-
 /** "unit 7", "units 7, 8 and 9" */
 export function listed(noun: string, items: (string | number)[]): string {
   if (items.length === 1) return `${noun} ${items[0]}`;

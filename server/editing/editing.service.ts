@@ -1,10 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
-import { notFound } from '../http/errors';
-import { conflict } from './edit-errors';
-import type { EditOp, EditRequest, EditResponse, EditSummary, ListUnitsQuery } from './editing.schema';
+import { conflict, notFound } from '../http/errors';
 import * as repo from './editing.repo';
+import type { EditOp, EditRequest, EditResponse, EditSummary, ListUnitsQuery } from './editing.schema';
 import { inRange, polsbyPopper, type GridFigures } from './figures';
 import { prepareMerge } from './merge-grids';
 import { prepareMoveUnits } from './move-units';

@@ -1,7 +1,9 @@
+import { DEDICATED_SERIAL_START, gridCode } from '../partition/grid-codes';
+
 /** Serial ranges of the last three digits of a 15-digit grid code, by grid kind. */
 export const SERIAL_RANGES = {
   comprehensive: { min: 1, max: 899 },
-  dedicated: { min: 901, max: 999 },
+  dedicated: { min: DEDICATED_SERIAL_START, max: 999 },
 } as const;
 
 export type EditableKind = keyof typeof SERIAL_RANGES;
@@ -27,5 +29,5 @@ export function nextFreeCode(communityCode: string, kind: EditableKind, codesInU
     while (serial <= max && used.has(serial)) serial++;
   }
   if (serial > max) throw new Error(`community ${communityCode} has no free ${kind} serial left in ${min}–${max}`);
-  return communityCode + String(serial).padStart(3, '0');
+  return gridCode(communityCode, serial);
 }

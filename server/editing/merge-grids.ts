@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { conflict } from './edit-errors';
+import { conflict } from '../http/errors';
 import { deleteGrid, reassignGrid, sharedBoundaryM } from './editing.repo';
 import { editableGrid, type PreparedEdit } from './prepared-edit';
 

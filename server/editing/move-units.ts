@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import { notFound } from '../http/errors';
+import { badRequest, conflict, notFound } from '../http/errors';
 import { connectedComponents } from './components';
-import { conflict, invalidEdit, listed } from './edit-errors';
+import { listed } from './edit-errors';
 import { communityAdjacency, communityUnits, moveUnits, unitsById } from './editing.repo';
 import { editableGrid, type PreparedEdit } from './prepared-edit';
 
@@ -26,7 +26,7 @@ export async function prepareMoveUnits(trx: Knex.Transaction, planId: number, un
   }
   const already = units.filter((u) => u.grid_code === toGrid);
   if (already.length) {
-    throw invalidEdit('already_in_grid', `${listed('unit', already.map((u) => u.id))} already belong${already.length === 1 ? 's' : ''} to grid ${toGrid}`,
+    throw badRequest('already_in_grid', `${listed('unit', already.map((u) => u.id))} already belong${already.length === 1 ? 's' : ''} to grid ${toGrid}`,
       { units: already.map((u) => u.id), grid: toGrid });
   }
 

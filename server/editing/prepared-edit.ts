@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import { notFound } from '../http/errors';
-import { invalidEdit } from './edit-errors';
+import { badRequest, notFound } from '../http/errors';
 import { gridsByCode, type GridRow } from './editing.repo';
 import { SERIAL_RANGES, type EditableKind } from './grid-codes';
 
@@ -25,9 +24,9 @@ export async function editableGrid(k: Knex, planId: number, code: string): Promi
   const [grid] = await gridsByCode(k, planId, [code]);
   if (!grid) throw notFound(`grid ${code} in plan ${planId}`);
   if (!isEditableKind(grid.kind)) {
-    throw invalidEdit('grid_not_editable', `grid ${code} is a ${grid.kind} grid; only comprehensive and dedicated grids are edited (micro-grids are regenerated)`,
+    throw badRequest('grid_not_editable', `grid ${code} is a ${grid.kind} grid; only comprehensive and dedicated grids are edited (micro-grids are regenerated)`,
       { grid: code, kind: grid.kind });
   }
-  if (!grid.area_code) throw invalidEdit('grid_not_editable', `grid ${code} belongs to no community`, { grid: code });
+  if (!grid.area_code) throw badRequest('grid_not_editable', `grid ${code} belongs to no community`, { grid: code });
   return grid as GridRow & { kind: EditableKind; area_code: string };
 }

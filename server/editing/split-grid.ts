@@ -1,12 +1,12 @@
-import type { Knex } from 'knex';
 import type { LineString } from 'geojson';
-import { conflict, invalidEdit } from './edit-errors';
+import type { Knex } from 'knex';
+import { badRequest, conflict } from '../http/errors';
 import {
   deleteUnits, insertGridLike, insertUnitPiece, moveUnits, planCodes, recountSides, splitGridGeometry, splitUnitsBySide,
 } from './editing.repo';
 import { nextFreeCode } from './grid-codes';
-import { keeperOf } from './split-keeper';
 import { editableGrid, type PreparedEdit } from './prepared-edit';
+import { keeperOf } from './split-keeper';
 
 /** Parts smaller than this (planar m²) are slivers, of the grid or of a line drawn along its edge, not parts. */
 const MIN_PART_M2 = 1;
@@ -27,7 +27,7 @@ export async function prepareSplit(trx: Knex.Transaction, planId: number, code: 
   const parts = pieces.filter((p) => p.areaM2 >= MIN_PART_M2);
   if (parts.length !== 2) {
     const slivers = pieces.length - parts.length;
-    throw invalidEdit('split_line_invalid',
+    throw badRequest('split_line_invalid',
       parts.length < 2
         ? `the line does not cut grid ${code} in two${slivers ? ` (only slivers under ${MIN_PART_M2} m²)` : ''}; draw it across the grid from one edge to another`
         : `the line cuts grid ${code} into ${parts.length} parts, not two; draw it across the grid once`,
@@ -63,7 +63,7 @@ export async function prepareSplit(trx: Knex.Transaction, planId: number, code: 
       }
       const kept = [...byUnit.values()].filter((pieces) => pieces.length === 1 && pieces[0].side === 0).length;
       if (kept + cut.length === 0 || wholeToNew.length + cut.length === 0) {
-        throw invalidEdit('split_line_invalid', `the line leaves every unit of grid ${code} on one side; draw it across the grid`, { grid: code });
+        throw badRequest('split_line_invalid', `the line leaves every unit of grid ${code} on one side; draw it across the grid`, { grid: code });
       }
       args.unitsCut = cut;
       if (wholeToNew.length) await moveUnits(trx, planId, wholeToNew, newCode);

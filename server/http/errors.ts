@@ -13,6 +13,8 @@ export class AppError extends Error {
 }
 
 export const badRequest = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
+/** A 409: the request is well-formed but the state it acts on does not allow it. */
+export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
 
 /** Wraps an async handler so rejections reach the error middleware. */

@@ -1,6 +1,6 @@
 import type { Feature, FeatureCollection } from 'geojson';
 import type { Db } from '../db/knex';
-import { AppError, badRequest, notFound } from '../http/errors';
+import { badRequest, conflict, notFound } from '../http/errors';
 import type { GridProperties } from '../planning/planning.schema';
 import * as diffRepo from './diff.repo';
 import { exportPlanFile, type ExportFile } from './export/export-plan';
@@ -50,7 +50,7 @@ export function createPlansService(db: Db) {
         if (!plan) throw notFound(`plan ${id}`);
         if (plan.status !== 'draft') {
           const why = plan.status === 'published' ? 'is already published' : 'is archived; publish a draft instead (copy it to a new plan first)';
-          throw new AppError(409, 'plan_not_draft', `plan ${id} ${why}`, { planId: id, status: plan.status });
+          throw conflict('plan_not_draft', `plan ${id} ${why}`, { planId: id, status: plan.status });
         }
         const archived = await repo.archivePublished(trx, id);
         await repo.markPublished(trx, id);
