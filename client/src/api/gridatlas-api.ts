@@ -28,9 +28,22 @@ const PAGE_SIZE = 1000;
 /** Every area of a level with its full geometry, fetched page by page. */
 export const fetchAreas = (query: AreaQuery): Promise<AreaCollection> => fetchAllPages(query, false);
 
-/** Every area of a level as a label point (a point on its surface). */
-export const fetchAreaLabels = (query: AreaQuery): Promise<AreaLabelCollection> =>
-  fetchAllPages(query, true) as Promise<AreaLabelCollection>;
+const labelRequests = new Map<string, Promise<AreaLabelCollection>>();
+
+/**
+ * Every area of a level as a label point (a point on its surface). Areas do not change while
+ * the page is open, so the map labels and the planner's area lists share one request per query.
+ */
+export function fetchAreaLabels(query: AreaQuery): Promise<AreaLabelCollection> {
+  const key = `${query.level}|${query.parent ?? ''}`;
+  let request = labelRequests.get(key);
+  if (!request) {
+    request = fetchAllPages(query, true) as Promise<AreaLabelCollection>;
+    request.catch(() => labelRequests.delete(key)); // a failed request may be retried
+    labelRequests.set(key, request);
+  }
+  return request;
+}
 
 async function fetchAllPages({ level, parent }: AreaQuery, asLabels: boolean): Promise<AreaCollection> {
   const features: AreaCollection['features'] = [];

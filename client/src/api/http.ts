@@ -1,5 +1,5 @@
 /** A failed API call: the HTTP status and, when the server sent one, its stable error code. */
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,

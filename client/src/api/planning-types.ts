@@ -1,37 +1,16 @@
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { z } from 'zod';
-import type { EditRequest, EditResponse } from '../../../server/editing/editing.schema';
-import type { GridFigures } from '../../../server/editing/figures';
-import type { JobView } from '../../../server/jobs/job-registry';
-import type { PartitionResult } from '../../../server/partition/partition.service';
-import type { GridProperties, HouseholdRange, partitionRequest } from '../../../server/planning/planning.schema';
-import type {
-  ExportFormat,
-  PlanDetail,
-  PlanDiff,
-  PlanSummary,
-  PublishResult,
-  TopologyIssue,
-  TopologyReport,
-} from '../../../server/plans/plans.schema';
+import type { GridProperties, partitionRequest } from '../../../server/planning/planning.schema';
 
 // The server's schema modules are the contract; only their types reach the client bundle.
+export type { EditRequest, EditResponse } from '../../../server/editing/editing.schema';
+export type { GridFigures } from '../../../server/editing/figures';
+export type { JobView } from '../../../server/jobs/job-registry';
+export type { PartitionResult } from '../../../server/partition/partition.service';
+export type { GridProperties, HouseholdRange } from '../../../server/planning/planning.schema';
 export type {
-  EditRequest,
-  EditResponse,
-  ExportFormat,
-  GridFigures,
-  GridProperties,
-  HouseholdRange,
-  JobView,
-  PartitionResult,
-  PlanDetail,
-  PlanDiff,
-  PlanSummary,
-  PublishResult,
-  TopologyIssue,
-  TopologyReport,
-};
+  ExportFormat, PlanDetail, PlanDiff, PlanSummary, PublishResult, TopologyIssue, TopologyReport,
+} from '../../../server/plans/plans.schema';
 
 /** The body of POST /api/planning/partition, before the server fills in its defaults. */
 export type PartitionRequest = z.input<typeof partitionRequest>;

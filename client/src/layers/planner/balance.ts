@@ -6,8 +6,8 @@ export type BalanceClass = 'far-under' | 'under' | 'in-range' | 'over' | 'far-ov
 export const BALANCE_CLASSES: BalanceClass[] = ['far-under', 'under', 'in-range', 'over', 'far-over'];
 
 /** Below `min × FAR_UNDER_RATIO` a grid is far under; above `max × FAR_OVER_RATIO`, far over. */
-export const FAR_UNDER_RATIO = 0.75;
-export const FAR_OVER_RATIO = 1.25;
+const FAR_UNDER_RATIO = 0.75;
+const FAR_OVER_RATIO = 1.25;
 
 /** A diverging scheme: blues for too few households, green in range, oranges to red for too many. */
 export const BALANCE_COLOURS: Record<BalanceClass, string> = {

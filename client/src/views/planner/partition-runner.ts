@@ -92,7 +92,7 @@ export class PartitionRunner {
  * "<area name> <local date and time to the second>", unique enough for a layer's plans.
  * @example defaultPlanName('十字街社区', new Date(2024, 4, 6, 9, 3, 7)) // '十字街社区 2024-05-06 09:03:07'
  */
-export function defaultPlanName(areaName: string, now: Date): string {
+function defaultPlanName(areaName: string, now: Date): string {
   const two = (n: number) => String(n).padStart(2, '0');
   const date = `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}`;
   return `${areaName} ${date} ${two(now.getHours())}:${two(now.getMinutes())}:${two(now.getSeconds())}`;
