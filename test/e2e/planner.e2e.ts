@@ -14,8 +14,8 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { Page } from 'playwright-core';
 import type { GridCollection, PlanDetail, TopologyReport } from '../../client/src/api/planning-types';
 import {
+  checkStayedLocalAndClean,
   clickMapAt,
-  isOnThisMachine,
   openRecordedPage,
   runE2e,
   saveScreenshot,
@@ -340,13 +340,7 @@ await runE2e(
       await checkCompareAndPublish(page, baseUrl, planId, checks);
       await checkEnglish(page, checks);
 
-      const outside = requestedUrls.filter((url) => !isOnThisMachine(url));
-      checks.check(
-        `none of the ${requestedUrls.length} requests left 127.0.0.1/localhost`,
-        outside.length === 0,
-        outside.slice(0, 10).join('\n      '),
-      );
-      checks.check('the page logged no errors', pageErrors.length === 0, pageErrors.slice(0, 10).join('\n      '));
+      checkStayedLocalAndClean(checks, { requestedUrls, pageErrors });
     } finally {
       if (pageErrors.length > 0 && checks.failed > 0) console.log(`page errors:\n  ${pageErrors.join('\n  ')}`);
     }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // For the `window.__gridatlas` declaration used inside page.evaluate.
 import type {} from '../../../client/src/main';
+import type { Checks } from './checks';
 import { startServer, type RunningServer } from './server-process';
 
 const SERVER_START_TIMEOUT_MS = 5 * 60_000;
@@ -95,6 +96,17 @@ export async function clickMapAt(page: Page, [lng, lat]: [number, number]): Prom
     [lng, lat] as [number, number],
   );
   await page.mouse.click(x, y);
+}
+
+/** The closing checks of every browser test: no request left this machine, the page logged no errors. */
+export function checkStayedLocalAndClean(checks: Checks, { requestedUrls, pageErrors }: Pick<RecordedPage, 'requestedUrls' | 'pageErrors'>): void {
+  const outside = requestedUrls.filter((url) => !isOnThisMachine(url));
+  checks.check(
+    `none of the ${requestedUrls.length} requests left 127.0.0.1/localhost`,
+    outside.length === 0,
+    outside.slice(0, 10).join('\n      '),
+  );
+  checks.check('the page logged no errors', pageErrors.length === 0, pageErrors.slice(0, 10).join('\n      '));
 }
 
 /** Waits for the map to settle, then saves a screenshot of the page. */
