@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { DEFAULT_TARGETS } from '../planning/planning.schema';
-import { engineFailed } from './edit-errors';
+import { geometryEngineFailed as engineFailed, oneRow } from '../db/rows';
 import type { ListUnitsQuery } from './editing.schema';
 
 /** `?, ?, ?` for an `in (…)` list; callers never pass an empty list. */
@@ -17,13 +17,6 @@ const num = (v: unknown) => Number(v);
  * overlay cannot fail on nearly coincident edges the way floating-point overlay can.
  */
 export const CHECK_GRID_DEG = 1e-9;
-
-/** The one row a query must answer; none means the geometry engine failed silently (see engineFailed). */
-async function oneRow<T = Record<string, unknown>>(k: Knex, sql: string, bindings: readonly Knex.RawBinding[], doing: string): Promise<T> {
-  const { rows } = await k.raw(sql, bindings);
-  if (rows.length !== 1) throw engineFailed(doing);
-  return rows[0] as T;
-}
 
 /**
  * SQL for m² per square degree at latitude `latDeg` (an SQL expression, degrees): metres per

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { HexWkb } from '../geo/hex-wkb';
-import { AppError, notFound } from '../http/errors';
+import { oneRow } from '../db/rows';
+import { notFound } from '../http/errors';
 import type { RingExposure } from './hazards.schema';
 
 /** The plan whose grids exposure is counted in: the one asked for, else the published comprehensive plan. */
@@ -25,7 +26,7 @@ export async function exposurePlan(knex: Knex, planId?: number): Promise<number 
  */
 export async function ringExposure(knex: Knex, source: HexWkb, ringsM: number[], planId: number | null): Promise<RingExposure[]> {
   const maxM = Math.max(...ringsM);
-  const { rows } = await knex.raw(
+  const row = await oneRow<{ r: { points: { d: number; h: number; p: number; grid: string | null }[] } }>(knex,
     `with s as (select ?::geometry as g),
      box as (select ST_Expand(g, ? / (111320.0 * cos(radians(least(89, abs(ST_Y(ST_Centroid(g))) + ? / 110574.0)))) + 1e-9, ? / 110574.0 + 1e-9) as b from s),
      pts as (
@@ -38,9 +39,9 @@ export async function ringExposure(knex: Knex, source: HexWkb, ringsM: number[],
      )
      select json_build_object('points', coalesce(json_agg(json_build_object('d', d, 'h', households, 'p', population, 'grid', grid)), '[]'::json)) as r from near`,
     [source, maxM, maxM, maxM, planId ?? -1, maxM],
+    'measuring the hazard rings',
   );
-  if (!rows.length) throw new AppError(500, 'geometry_engine_failed', 'the exposure query answered no rows (a geometry operation failed in PostGIS)');
-  const points = rows[0].r.points as { d: number; h: number; p: number; grid: string | null }[];
+  const points = row.r.points;
   const codes = [...new Set(points.map((p) => p.grid).filter((c): c is string => c !== null))];
   const totals = new Map<string, { name: string | null; households: number }>();
   if (codes.length) {

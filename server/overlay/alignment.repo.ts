@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { AppError } from '../http/errors';
+import { oneRow } from '../db/rows';
 import { OVERLAY_GRID_DEG as GRID } from '../plans/topology.repo';
 
 /** A comprehensive grid counts as wholly inside an overlay grid holding this share of its area. */
@@ -36,13 +36,7 @@ export interface AlignmentFigures {
  * boundary figure (the costliest part) for callers that only need the shares.
  */
 export async function alignment(knex: Knex, comprehensivePlan: number, overlayPlan: number, opts: { mismatch?: boolean } = {}): Promise<{ grids: GridAlignment[]; overlays: { code: string; inside: string[]; split: string[] }[]; figures: AlignmentFigures }> {
-  const { rows } = await knex.raw(ALIGNMENT_SQL, { c: comprehensivePlan, o: overlayPlan });
-  if (!rows.length) throw new AppError(500, 'geometry_engine_failed', 'the alignment query answered no rows (a geometry operation failed in PostGIS)');
-  const r = rows[0].r as {
-    grids: { code: string; households: number; area: number }[];
-    pairs: { c: string; o: string; area: number; m2: number; households: number }[] | null;
-    overlays: string[] | null;
-  };
+  const { r } = await oneRow<{ r: AlignmentRow }>(knex, ALIGNMENT_SQL, { c: comprehensivePlan, o: overlayPlan }, 'overlaying the two plans');
   const pairs = r.pairs ?? [];
   const pairsOf = new Map<string, typeof pairs>();
   for (const p of pairs) pairsOf.set(p.c, [...(pairsOf.get(p.c) ?? []), p]);
@@ -75,6 +69,13 @@ export async function alignment(knex: Knex, comprehensivePlan: number, overlayPl
     split: splitBy.get(code) ?? [],
   }));
   return { grids, overlays, figures };
+}
+
+/** The one JSON row ALIGNMENT_SQL answers. */
+interface AlignmentRow {
+  grids: { code: string; households: number; area: number }[];
+  pairs: { c: string; o: string; area: number; m2: number; households: number }[] | null;
+  overlays: string[] | null;
 }
 
 // The joins go to the grids table itself, not to CTEs, so the GiST index serves them.

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { HexWkb } from '../geo/hex-wkb';
-import { AppError } from '../http/errors';
+import { oneRow } from '../db/rows';
 import { sharedBoundaries, type MultiPolygonCoords } from './shared-boundaries';
 
 /** An atomic unit of a partition: a barrier-bounded block, or one building's cell of a split block. */
@@ -51,12 +51,8 @@ export async function communityUnits(
   communityCode: string,
   opts: { footprints: HexWkb[] },
 ): Promise<CommunityUnits> {
-  const { rows } = await knex.raw(UNITS_SQL, {
-    code: communityCode,
-    footprints: opts.footprints,
-  });
-  if (!rows.length) throw new AppError(500, 'geometry_engine_failed', `community ${communityCode}: a geometry operation failed in PostGIS (the query answered no rows)`);
-  const raw = (rows[0].result as { units: RawUnit[] | null }).units;
+  const row = await oneRow<{ result: unknown }>(knex, UNITS_SQL, { code: communityCode, footprints: opts.footprints }, `cutting community ${communityCode} into units`);
+  const raw = (row.result as { units: RawUnit[] | null }).units;
   if (!raw?.length) throw new Error(`community ${communityCode}: no units (is its geometry empty?)`);
   const units: Unit[] = raw.map((u, id) => ({
     id, blockId: u.block_id, footprint: u.footprint === null ? null : u.footprint - 1,

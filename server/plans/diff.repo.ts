@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { GridMove } from './plans.schema';
-import { allRows } from './all-rows';
+import { allRows } from '../db/rows';
 import { OVERLAY_GRID_DEG } from './topology.repo';
 
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { allRows } from './all-rows';
+import { allRows } from '../db/rows';
 import { targetSql } from './plans.repo';
 
 type Row = Record<string, unknown>;

@@ -1,9 +1,20 @@
 import type { Knex } from 'knex';
 import { AppError } from '../http/errors';
 
-/** A 500 for a geometry query that answered nothing where it must answer one row. */
+/**
+ * A 500 for a geometry query that answered nothing where it must answer one row: PGlite's
+ * PostGIS swallows some GEOS errors and answers an empty result (electric-sql/pglite#916).
+ * Writes run in transactions, so nothing was changed.
+ */
 export const geometryEngineFailed = (doing: string) =>
-  new AppError(500, 'geometry_engine_failed', `the geometry engine gave no answer while ${doing}; try again, or report the plan`, { doing });
+  new AppError(500, 'geometry_engine_failed', `the geometry engine gave no answer while ${doing}; nothing was changed`, { doing });
+
+/** The one row a query must answer; none means the geometry engine failed silently. */
+export async function oneRow<T = Record<string, unknown>>(knex: Knex, sql: string, bindings: readonly Knex.RawBinding[] | Record<string, unknown>, doing: string): Promise<T> {
+  const { rows } = await knex.raw(sql, bindings as Knex.RawBinding[]);
+  if (rows.length !== 1) throw geometryEngineFailed(doing);
+  return rows[0];
+}
 
 /**
  * The rows of `sql`, aggregated to one JSON row by the database so that "no rows" and "the query

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../server/http/errors';
-import { allRows } from '../../server/plans/all-rows';
+import { allRows } from '../../server/db/rows';
 
 /** A stand-in for knex whose raw() answers `rows`, as PGlite does when PostGIS swallowed a GEOS error. */
 const answering = (rows: unknown[]) => ({ raw: async () => ({ rows }) }) as unknown as Knex;
