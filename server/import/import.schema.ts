@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GRID_KINDS } from '../db/migrations/001_core_schema';
 
-export const IMPORT_TARGETS = ['areas', 'address_points', 'barriers', 'grids', 'hazards'] as const;
+export const IMPORT_TARGETS = ['areas', 'address_points', 'barriers', 'grids', 'hazards', 'response_points'] as const;
 export type ImportTarget = (typeof IMPORT_TARGETS)[number];
 
 /** Coordinate systems an upload may be in; all but GCJ-02 and BD-09 are stored as they are. */

@@ -1,4 +1,5 @@
 import { AREA_LEVELS, BARRIER_CLASSES, GRID_KINDS } from '../db/migrations/001_core_schema';
+import { RESPONSE_POINT_KINDS } from '../db/migrations/004_response_points';
 import { isObject, type GeometryType, type Problem } from './check-structure';
 import type { ImportTarget } from './import.schema';
 
@@ -114,6 +115,14 @@ export const TARGETS: Record<ImportTarget, TargetSpec> = {
       extId,
       { name: 'type', column: 'type', sqlType: 'text', required: true, parse: text, description: 'kind of hazard source, e.g. gas_station, chemical_plant' },
       { name: 'level', column: 'level', sqlType: 'text', parse: text, description: 'risk level' },
+      optionalName,
+    ],
+  },
+  response_points: {
+    target: 'response_points', table: 'response_points', geometryTypes: ['Point'], multi: false, key: 'ext_id',
+    properties: [
+      extId,
+      { name: 'kind', column: 'kind', sqlType: 'text', required: true, parse: oneOf(RESPONSE_POINT_KINDS), description: RESPONSE_POINT_KINDS.join(' | ') },
       optionalName,
     ],
   },

@@ -171,7 +171,7 @@ const cases: BadInput[] = [
     status: 415, code: 'unsupported_format', reason: /cannot tell the upload's format/ },
   // the request
   { what: 'an unknown target', target: 'rivers', send: () => json(fc(...goodAreas())),
-    status: 404, code: 'unknown_target', reason: /unknown import target 'rivers'; valid targets: areas, address_points, barriers, grids, hazards/ },
+    status: 404, code: 'unknown_target', reason: /unknown import target 'rivers'; valid targets: areas, address_points, barriers, grids, hazards, response_points/ },
   { what: 'an invalid crs parameter', query: 'crs=utm50', send: () => json(fc(...goodAreas())),
     status: 400, code: 'invalid_query', reason: /query parameter 'crs'/ },
   { what: 'a misspelt parameter', query: 'reapir=true', send: () => json(fc(...goodAreas())),

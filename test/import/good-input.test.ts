@@ -234,7 +234,7 @@ describe('import of good input', () => {
     const res = await fetch(http.url('/api/import/targets'));
     const targets = await res.json();
     expect(res.status).toBe(200);
-    expect(targets.map((t: { target: string }) => t.target)).toEqual(['areas', 'address_points', 'barriers', 'grids', 'hazards']);
+    expect(targets.map((t: { target: string }) => t.target)).toEqual(['areas', 'address_points', 'barriers', 'grids', 'hazards', 'response_points']);
     const areas = targets[0];
     expect(areas.geometryTypes).toEqual(['Polygon', 'MultiPolygon']);
     expect(areas.properties.filter((p: { required: boolean }) => p.required).map((p: { name: string }) => p.name)).toEqual(['code', 'name', 'level']);
