@@ -13,13 +13,15 @@ import { parseArgs } from 'node:util';
 import type { Knex } from 'knex';
 import { openDb } from '../server/db/knex';
 import { alignment, type AlignmentFigures } from '../server/overlay/alignment.repo';
-import { acceptProposal, proposeAlignment, type ProposalRow } from '../server/overlay/proposal';
+import { acceptProposal, proposeAlignment, type Proposal } from '../server/overlay/proposal';
+import type { WorkloadFigures } from '../server/overlay/workload';
 
 /** Thrown to roll the benchmark's transaction back once the figures are printed. */
 class Rollback extends Error {}
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Math.max(1, Number(values.runs));
+const TOLERANCE = 0.2;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const time = async <T>(f: () => Promise<T>): Promise<[number, T]> => {
   const t = performance.now();
@@ -48,13 +50,18 @@ await db.knex.transaction(async (trx) => {
     before = r.figures;
   }
   const proposeTimes: number[] = [];
-  let proposal: ProposalRow[] = [];
+  const balancedTimes: number[] = [];
+  let proposal: Proposal | undefined;
+  let balanced: Proposal | undefined;
   for (let i = 0; i < runs; i++) {
-    const [t, rows] = await time(() => proposeAlignment(trx, c, p));
+    const [t, r] = await time(() => proposeAlignment(trx, c, p));
     proposeTimes.push(t);
-    proposal = rows;
+    proposal = r;
+    const [tb, rb] = await time(() => proposeAlignment(trx, c, p, { balance: { tolerance: TOLERANCE } }));
+    balancedTimes.push(tb);
+    balanced = rb;
   }
-  const accepted = await acceptProposal(trx, c, p, proposal, 'bench proposal');
+  const [tAccept, { planId: accepted, check }] = await time(() => acceptProposal(trx, c, p, proposal!, 'bench proposal'));
   const after = (await alignment(trx, c, accepted)).figures;
   const police = (planId: number) => trx.raw(`select count(*)::int as n from grids where plan_id = ?`, [planId]).then((r) => r.rows[0].n as number);
   const [tNaive, naivePairs] = await time(async () => (await trx.raw(NAIVE_SQL, { c, p })).rows[0].n as number);
@@ -65,6 +72,8 @@ await db.knex.transaction(async (trx) => {
   console.log(`| alignment analysis (median of ${runs}), s | ${median(alignTimes).toFixed(2)} | ${tNaive.toFixed(2)} (1 run) | ${(median(alignTimes) / tNaive).toFixed(3)} |`);
   console.log(`| intersecting pairs found | ${ours.n} | ${naivePairs} | |`);
   console.log(`| aligned proposal (median of ${runs}), s | ${median(proposeTimes).toFixed(2)} | | |`);
+  console.log(`| aligned proposal with workload balancing (median of ${runs}), s | ${median(balancedTimes).toFixed(2)} | | |`);
+  console.log(`| accepting it (union + topology check), s | ${tAccept.toFixed(2)} | | |`);
   console.log(`\n| layer figure | before (today's police grids) | after (proposal) |`);
   console.log(`|---|---:|---:|`);
   const km = (f: AlignmentFigures) => (f.mismatchedBoundaryM === null ? 'n/a' : (f.mismatchedBoundaryM / 1000).toFixed(1));
@@ -74,7 +83,13 @@ await db.knex.transaction(async (trx) => {
   console.log(`| households in split grids | ${before!.householdsInSplit} | ${after.householdsInSplit} |`);
   console.log(`| sliver area, m² | ${before!.sliverAreaM2.toFixed(0)} | ${after.sliverAreaM2.toFixed(0)} |`);
   console.log(`| mismatched police boundary, km | ${km(before!)} | ${km(after)} |`);
-  console.log(`| comprehensive grids changing police grid | | ${proposal.filter((r) => r.changed).length} |`);
+  console.log(`| comprehensive grids changing police grid | | ${proposal!.rows.filter((r) => r.changed).length} |`);
+  console.log(`| accepted plan: overlaps / gaps / area error | | ${check.overlaps} / ${check.gaps} / ${check.areaError.toExponential(1)} |`);
+  const w = (f: WorkloadFigures) => `${f.minHouseholds.toFixed(0)}–${f.maxHouseholds.toFixed(0)}, cv ${f.cv.toFixed(2)}`;
+  console.log(`\n| police workload (households per grid) | today | proposal | proposal, balanced ±${TOLERANCE * 100}% |`);
+  console.log(`|---|---:|---:|---:|`);
+  console.log(`| min–max, coefficient of variation | ${w(proposal!.workload.today)} | ${w(proposal!.workload.proposed)} | ${w(balanced!.workload.proposed)} |`);
+  console.log(`| grids moved by balancing | | | ${balanced!.balanceMoves} |`);
   throw new Rollback();
 }).catch((e) => { if (!(e instanceof Rollback)) throw e; });
 await db.close();

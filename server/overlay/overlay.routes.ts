@@ -2,7 +2,7 @@ import express from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { apiRouter } from '../http/api-router';
-import { AppError, notFound } from '../http/errors';
+import { notFound } from '../http/errors';
 import { parseOr400 } from '../http/validate';
 import { alignment } from './alignment.repo';
 import { crosswalk, crosswalkCsv } from './crosswalk';
@@ -20,7 +20,13 @@ const crosswalkQuery = z.object({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-const acceptBody = alignmentQuery.extend({ name: z.string().trim().min(1).max(200).optional() });
+const balanceFields = {
+  balance: z.enum(['households']).optional().describe('balance the workload (households) across overlay grids'),
+  tolerance: z.coerce.number().min(0.01).max(1).default(0.2).describe('with balance: aim for mean × (1 ± tolerance) households per overlay grid'),
+};
+const proposalQuery = alignmentQuery.extend(balanceFields);
+const acceptBody = alignmentQuery.extend({ name: z.string().trim().min(1).max(200).optional(), ...balanceFields });
+const proposalOptions = (q: { balance?: 'households'; tolerance: number }) => (q.balance ? { balance: { tolerance: q.tolerance } } : {});
 
 export function overlayRoutes({ db }: AppDeps) {
   const { router, add } = apiRouter('/api');
@@ -36,20 +42,19 @@ export function overlayRoutes({ db }: AppDeps) {
     await requirePlans(q.comprehensive, q.overlay);
     res.json(await alignment(db.knex, q.comprehensive, q.overlay));
   });
-  add({ method: 'get', path: '/overlay/proposal', summary: 'Aligned proposal: each comprehensive grid whole in one overlay grid (most households), overlay grids contiguous; which grids change', tag: 'overlay', query: alignmentQuery }, async (req, res) => {
-    const q = parseOr400(alignmentQuery, req.query);
+  add({ method: 'get', path: '/overlay/proposal', summary: 'Aligned proposal: each comprehensive grid whole in one overlay grid (most households), overlay grids contiguous, workload optionally balanced; which grids change', tag: 'overlay', query: proposalQuery }, async (req, res) => {
+    const q = parseOr400(proposalQuery, req.query);
     await requirePlans(q.comprehensive, q.overlay);
-    const rows = await proposeAlignment(db.knex, q.comprehensive, q.overlay);
-    res.json({ rows, changed: rows.filter((r) => r.changed).length, overlayGrids: new Set(rows.map((r) => r.proposed)).size });
+    const proposal = await proposeAlignment(db.knex, q.comprehensive, q.overlay, proposalOptions(q));
+    res.json({ ...proposal, changed: proposal.rows.filter((r) => r.changed).length, overlayGrids: new Set(proposal.rows.map((r) => r.proposed)).size });
   });
   add({ method: 'post', path: '/overlay/proposal/accept', summary: "Accepts the aligned proposal as a new draft plan of the overlay's layer (each overlay grid the union of its comprehensive grids)", tag: 'overlay', status: 201 }, async (req, res) => {
     const body = parseOr400(acceptBody, req.body ?? {}, 'body');
     await requirePlans(body.comprehensive, body.overlay);
     const name = body.name ?? `aligned ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`;
-    const { rows: clash } = await db.knex.raw('select 1 from grid_plans where name = ? and layer_id = (select layer_id from grid_plans where id = ?)', [name, body.overlay]);
-    if (clash.length) throw new AppError(409, 'plan_exists', `the layer already has a plan named '${name}'`);
-    const rows = await proposeAlignment(db.knex, body.comprehensive, body.overlay);
-    res.status(201).json({ planId: await acceptProposal(db.knex, body.comprehensive, body.overlay, rows, name), changed: rows.filter((r) => r.changed).length });
+    const proposal = await proposeAlignment(db.knex, body.comprehensive, body.overlay, proposalOptions(body));
+    const { planId, check } = await acceptProposal(db.knex, body.comprehensive, body.overlay, proposal, name);
+    res.status(201).json({ planId, changed: proposal.rows.filter((r) => r.changed).length, workload: proposal.workload, check });
   });
   add({ method: 'get', path: '/overlay/crosswalk', summary: 'Fusion crosswalk (多网融合): per comprehensive grid, the grid of each overlay layer that covers it, or "split"', tag: 'overlay', query: crosswalkQuery }, async (req, res) => {
     const q = parseOr400(crosswalkQuery, req.query);

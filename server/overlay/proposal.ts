@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
 import { AppError, badRequest } from '../http/errors';
-import { sharedBoundaries, type MultiPolygonCoords } from '../partition/shared-boundaries';
+import { createPlan } from '../partition/partition.repo';
 import { alignment } from './alignment.repo';
+import { gridAdjacency } from './grid-adjacency';
+import { groupBy, writeUnionPlan, type UnionCheck } from './union-plan';
+import { balanceWorkload, workloadFigures, type WorkloadFigures } from './workload';
 
 export interface ProposalRow {
   code: string;
@@ -14,34 +17,50 @@ export interface ProposalRow {
   changed: boolean;
 }
 
+export interface Proposal {
+  rows: ProposalRow[];
+  /** households per overlay grid: today (split grids counted by the address points in each part) and proposed */
+  workload: { today: WorkloadFigures; proposed: WorkloadFigures };
+  /** grids moved by workload balancing (0 without it) */
+  balanceMoves: number;
+}
+
+export interface ProposalOptions {
+  /** balance households across overlay grids to within mean × (1 ± tolerance) where the graph allows */
+  balance?: { tolerance: number };
+}
+
 /**
  * An aligned overlay ("警格网格双格联动"): every comprehensive grid goes whole to one overlay grid
  * — the one holding most of its households (most of its area when it has none) — and each
  * overlay grid's comprehensive grids are then made contiguous: pieces cut off from its largest
- * piece go to the neighbouring overlay grid they share most boundary with.
+ * piece go to the neighbouring overlay grid they share most boundary with. Optionally the
+ * workload is then balanced (see balanceWorkload).
  */
-export async function proposeAlignment(knex: Knex, comprehensivePlan: number, overlayPlan: number): Promise<ProposalRow[]> {
+export async function proposeAlignment(knex: Knex, comprehensivePlan: number, overlayPlan: number, opts: ProposalOptions = {}): Promise<Proposal> {
   const { grids } = await alignment(knex, comprehensivePlan, overlayPlan, { mismatch: false });
   const uncovered = grids.filter((g) => !g.overlays.length);
   if (uncovered.length) throw badRequest('not_covered', `comprehensive grid ${uncovered[0].code} is covered by no grid of plan ${overlayPlan} (${uncovered.length} such grids)`);
   const byHouseholds = (g: (typeof grids)[number]) =>
     [...g.overlays].sort((a, b) => (g.households > 0 ? b.householdsShare - a.householdsShare : 0) || b.areaShare - a.areaShare)[0].code;
   const assigned = grids.map(byHouseholds);
-  makeContiguous(assigned, await adjacency(knex, comprehensivePlan, grids.map((g) => g.code)), grids.map((g) => g.households));
-  return grids.map((g, i) => ({
+  const households = grids.map((g) => g.households);
+  const edges = await gridAdjacency(knex, comprehensivePlan, grids.map((g) => g.code));
+  makeContiguous(assigned, edges, households);
+  const balanceMoves = opts.balance ? balanceWorkload(assigned, households, edges, opts.balance.tolerance) : 0;
+  const rows = grids.map((g, i) => ({
     code: g.code, households: g.households,
     today: g.overlays[0]?.code ?? null,
     splitToday: g.wholeIn === null,
     proposed: assigned[i],
     changed: g.wholeIn !== assigned[i],
   }));
-}
-
-/** Pairs of comprehensive grids (indices into `codes`) with the metres of boundary they share. */
-async function adjacency(knex: Knex, planId: number, codes: string[]) {
-  const { rows } = await knex.raw(`select code, ST_AsGeoJSON(geom, 10)::json->'coordinates' as coords from grids where plan_id = ? and code = any(?::text[])`, [planId, codes]);
-  const coords = new Map<string, MultiPolygonCoords>(rows.map((r: { code: string; coords: MultiPolygonCoords }) => [r.code, r.coords]));
-  return sharedBoundaries(codes.map((c) => coords.get(c)!));
+  const todayLoads = grids.flatMap((g) => g.overlays.map((o) => ({ overlay: o.code, households: o.householdsShare * g.households })));
+  return {
+    rows,
+    workload: { today: workloadFigures(todayLoads), proposed: workloadFigures(rows.map((r) => ({ overlay: r.proposed, households: r.households }))) },
+    balanceMoves,
+  };
 }
 
 /** Moves pieces cut off from each overlay grid's heaviest piece to the neighbour they share most boundary with; in place. */
@@ -86,23 +105,22 @@ export function makeContiguous(assigned: string[], edges: { a: number; b: number
 
 /**
  * Writes the proposal as a new draft plan of the overlay's layer: each overlay grid becomes the
- * union of its comprehensive grids, keeping its code, name and properties. Returns the plan id.
+ * union of its comprehensive grids, keeping its code, name and properties, checked to be an
+ * exact union. Returns the plan id and the check.
  */
-export async function acceptProposal(knex: Knex, comprehensivePlan: number, overlayPlan: number, rows: ProposalRow[], name: string): Promise<number> {
+export async function acceptProposal(knex: Knex, comprehensivePlan: number, overlayPlan: number, proposal: Proposal, name: string): Promise<{ planId: number; check: UnionCheck }> {
   return knex.transaction(async (trx) => {
-    const { rows: [plan] } = await trx.raw(
-      `insert into grid_plans (layer_id, name, params, based_on) select layer_id, ?, ?::jsonb, id from grid_plans where id = ? returning id`,
-      [name, JSON.stringify({ alignedTo: comprehensivePlan }), overlayPlan],
-    );
-    await trx.raw(
-      `insert into grids (plan_id, code, kind, area_code, name, properties, households, population, geom)
-       select ?, m.proposed, o.kind, o.area_code, o.name, o.properties, sum(c.households), sum(c.population), ST_Multi(ST_Union(c.geom, 1e-11))
-       from unnest(?::text[], ?::text[]) as m(code, proposed)
-       join grids c on c.plan_id = ? and c.code = m.code
-       join grids o on o.plan_id = ? and o.code = m.proposed
-       group by m.proposed, o.kind, o.area_code, o.name, o.properties`,
-      [plan.id, rows.map((r) => r.code), rows.map((r) => r.proposed), comprehensivePlan, overlayPlan],
-    );
-    return plan.id as number;
+    const { rows: [overlay] } = await trx.raw(
+      `select p.layer_id, c.area_code from grid_plans p, grid_plans c where p.id = ? and c.id = ?`, [overlayPlan, comprehensivePlan]);
+    const planId = await createPlan(trx, { layerId: overlay.layer_id, name, areaCode: overlay.area_code, params: { alignedTo: comprehensivePlan }, basedOn: overlayPlan });
+    const { rows: today } = await trx.raw(
+      'select code, kind, area_code, name, properties from grids where plan_id = ? and code = any(?::text[])',
+      [overlayPlan, [...new Set(proposal.rows.map((r) => r.proposed))]]);
+    const members = groupBy(proposal.rows, (r) => r.proposed);
+    const grids = today.map((o: { code: string; kind: string; area_code: string | null; name: string | null; properties: Record<string, unknown> }) => ({
+      code: o.code, kind: o.kind, areaCode: o.area_code, name: o.name, properties: o.properties,
+      members: members.get(o.code)!.map((r) => r.code),
+    }));
+    return { planId, check: await writeUnionPlan(trx, planId, comprehensivePlan, grids) };
   });
 }

@@ -54,18 +54,18 @@ export async function footprintsFrom(knex: Knex, source: { layerId?: number; fea
   return out;
 }
 
-/** The layer's id, creating a comprehensive layer of that name when there is none. */
-export async function ensureLayer(trx: Knex.Transaction, name: string, areaCode: string): Promise<number> {
+/** The layer's id, creating a layer of that name and kind when there is none. */
+export async function ensureLayer(trx: Knex.Transaction, name: string, areaCode: string | null, kind = 'comprehensive'): Promise<number> {
   const { rows } = await trx.raw('select id, kind from grid_layers where name = ?', [name]);
   if (rows.length) {
-    if (rows[0].kind !== 'comprehensive') throw badRequest('wrong_layer_kind', `layer '${name}' holds ${rows[0].kind} grids; partition into a comprehensive layer`);
+    if (rows[0].kind !== kind) throw badRequest('wrong_layer_kind', `layer '${name}' holds ${rows[0].kind} grids, not ${kind} ones`);
     return rows[0].id;
   }
-  const { rows: created } = await trx.raw(`insert into grid_layers (name, kind, area_code) values (?, 'comprehensive', ?) returning id`, [name, areaCode]);
+  const { rows: created } = await trx.raw(`insert into grid_layers (name, kind, area_code) values (?, ?, ?) returning id`, [name, kind, areaCode]);
   return created[0].id;
 }
 
-export async function createPlan(trx: Knex.Transaction, p: { layerId: number; name: string; areaCode: string; params: unknown; basedOn?: number }): Promise<number> {
+export async function createPlan(trx: Knex.Transaction, p: { layerId: number; name: string; areaCode: string | null; params: unknown; basedOn?: number }): Promise<number> {
   const { rows: clash } = await trx.raw('select 1 from grid_plans where layer_id = ? and name = ?', [p.layerId, p.name]);
   if (clash.length) throw new AppError(409, 'plan_exists', `the layer already has a plan named '${p.name}'`);
   if (p.basedOn !== undefined) {

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/knex';
 import { makeContiguous } from '../../server/overlay/proposal';
+import { balanceWorkload, workloadFigures } from '../../server/overlay/workload';
 import { createTestDb } from '../helpers/db';
 import { serveApp } from '../helpers/http';
 
@@ -109,7 +110,11 @@ describe('GET /api/overlay/alignment', () => {
       body: JSON.stringify({ comprehensive: plans.c, overlay: plans.p, name: 'aligned' }),
     });
     expect(res.status).toBe(201);
-    const { planId } = await res.json();
+    const { planId, check, workload } = await res.json();
+    // the planning topology check's gap and overlap queries, and the areas, on the new plan
+    expect(check).toMatchObject({ overlaps: 0, gaps: 0, comprehensiveGaps: 0 });
+    expect(check.areaError).toBeLessThan(1e-9);
+    expect(workload.proposed).toMatchObject({ overlayGrids: 2, minHouseholds: 60, maxHouseholds: 150 });
     const { rows } = await db.knex.raw(
       `select n.code, n.households, ST_NumGeometries(n.geom) as parts,
               abs(ST_Area(n.geom) - (select sum(ST_Area(c.geom)) from grids c where c.plan_id = ? and ST_Covers(n.geom, ST_PointOnSurface(c.geom)))) / ST_Area(n.geom) as union_error
@@ -131,6 +136,26 @@ describe('GET /api/overlay/alignment', () => {
     const assigned = ['X', 'Y', 'X'];
     makeContiguous(assigned, [{ a: 0, b: 1, lengthM: 100 }, { a: 1, b: 2, lengthM: 100 }], [10, 50, 20]);
     expect(assigned).toEqual(['Y', 'Y', 'X']);
+  });
+
+  it('when workload is balanced, then a grid moves from the overloaded overlay grid to its lighter neighbour, keeping both in one piece', () => {
+    // A – B – C – D in a row, 100 households each; X holds three, Y one: the mean is 200, the window 160–240
+    const assigned = ['X', 'X', 'X', 'Y'];
+    const row = [{ a: 0, b: 1, lengthM: 100 }, { a: 1, b: 2, lengthM: 100 }, { a: 2, b: 3, lengthM: 100 }];
+    expect(balanceWorkload(assigned, [100, 100, 100, 100], row, 0.2)).toBe(1);
+    expect(assigned).toEqual(['X', 'X', 'Y', 'Y']);
+    expect(workloadFigures(assigned.map((overlay) => ({ overlay, households: 100 })))).toMatchObject({ minHouseholds: 200, maxHouseholds: 200, cv: 0 });
+  });
+
+  it('when balancing is asked for, then the proposal reports the workload before and after', async () => {
+    const body = await (await fetch(app.url(`/api/overlay/proposal?comprehensive=${plans.c}&overlay=${plans.p}&balance=households&tolerance=0.2`))).json();
+    // today: P1 80 (C1 40 + C2 40), P2 30, P3 30, P4 60, P5 10 households by the address points in each part
+    expect(body.workload.today).toMatchObject({ overlayGrids: 5, minHouseholds: 10, maxHouseholds: 80 });
+    // moving C2 (100) to P4 would leave 50 | 160, further from 84–126 than 150 | 60: nothing moves
+    expect(body).toMatchObject({ balanceMoves: 0, changed: 2 });
+    const bad = await fetch(app.url(`/api/overlay/proposal?comprehensive=${plans.c}&overlay=${plans.p}&balance=area`));
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/balance/);
   });
 
   it('when a plan does not exist, then it answers 404 naming it', async () => {
