@@ -6,6 +6,7 @@ import { notFound } from '../http/errors';
 import { parseOr400 } from '../http/validate';
 import { alignment } from './alignment.repo';
 import { crosswalk, crosswalkCsv } from './crosswalk';
+import { generateLayer, generateLayerBody } from './generate-layer';
 import { acceptProposal, proposeAlignment } from './proposal';
 
 const alignmentQuery = z.object({
@@ -30,7 +31,7 @@ const proposalOptions = (q: { balance?: 'households'; tolerance: number }) => (q
 
 export function overlayRoutes({ db }: AppDeps) {
   const { router, add } = apiRouter('/api');
-  router.use('/overlay/proposal', express.json({ limit: '64kb' }));
+  router.use(['/overlay/proposal', '/overlay/generate'], express.json({ limit: '64kb' }));
   const requirePlans = async (...ids: number[]) => {
     for (const id of ids) {
       const { rows } = await db.knex.raw('select 1 from grid_plans where id = ?', [id]);
@@ -55,6 +56,10 @@ export function overlayRoutes({ db }: AppDeps) {
     const proposal = await proposeAlignment(db.knex, body.comprehensive, body.overlay, proposalOptions(body));
     const { planId, check } = await acceptProposal(db.knex, body.comprehensive, body.overlay, proposal, name);
     res.status(201).json({ planId, changed: proposal.rows.filter((r) => r.changed).length, workload: proposal.workload, check });
+  });
+  add({ method: 'post', path: '/overlay/generate', summary: 'Generates an emergency, safety or departmental layer as unions of whole comprehensive grids: per community, per street, or a target count balanced by households', tag: 'overlay', status: 201 }, async (req, res) => {
+    const body = parseOr400(generateLayerBody, req.body ?? {}, 'body');
+    res.status(201).json(await generateLayer(db.knex, body));
   });
   add({ method: 'get', path: '/overlay/crosswalk', summary: 'Fusion crosswalk (多网融合): per comprehensive grid, the grid of each overlay layer that covers it, or "split"', tag: 'overlay', query: crosswalkQuery }, async (req, res) => {
     const q = parseOr400(crosswalkQuery, req.query);

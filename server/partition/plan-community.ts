@@ -67,7 +67,7 @@ export function planCommunity(cu: CommunityUnits, opts: PlanOptions): PlannedGri
 }
 
 /** Node groups of a graph split into `k` parts (disconnected ground linked first). */
-function splitGraph(graph: UnitGraph, k: number, opts: BisectionOptions): number[][] {
+export function splitGraph(graph: UnitGraph, k: number, opts: BisectionOptions): number[][] {
   const edges = [...graph.edges, ...linkComponents(graph)];
   const part = treeBisection(graph.weight, edges, k, opts);
   localRepair(graph.weight, edges, part, { range: opts.range, barrierCostPerM: opts.barrierCostPerM, costPerHouseholdOutside: REPAIR.costPerHouseholdOutside, maxRounds: REPAIR.maxRounds });

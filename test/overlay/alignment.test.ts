@@ -164,3 +164,48 @@ describe('GET /api/overlay/alignment', () => {
     expect((await res.json()).error.message).toContain('plan 999999');
   });
 });
+
+describe('POST /api/overlay/generate', () => {
+  const generate = (body: object) => fetch(app.url('/api/overlay/generate'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const gridsOf = async (planId: number) => (await db.knex.raw(
+    `select code, name, households, ST_NumGeometries(geom) as parts, round(ST_Area(geom::geography))::int as m2 from grids where plan_id = ? order by code`, [planId])).rows;
+
+  it('when an emergency layer is generated per community, then its one grid is the union of the community\'s grids', async () => {
+    const res = await generate({ comprehensive: plans.c, kind: 'emergency', layer: '应急格 (生成)', by: 'community' });
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    expect(body).toMatchObject({ grids: 1, check: { overlaps: 0, gaps: 0 } });
+    const [grid] = await gridsOf(body.planId);
+    const { rows: [community] } = await db.knex.raw(`select round(ST_Area(geom::geography))::int as m2 from admin_areas where code = ?`, [COMMUNITY]);
+    expect(grid).toMatchObject({ code: `YJ${COMMUNITY}`, name: '测试社区应急格', households: 210, parts: 1, m2: community.m2 });
+  });
+
+  it('when a safety layer is generated to a count, then the groups are contiguous, numbered west to east and as balanced as the grids allow', async () => {
+    const res = await generate({ comprehensive: plans.c, kind: 'safety', layer: '安监格', by: 'count', count: 2 });
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    // 50 | 100 | 60 households in a row: 150 | 60 is nearer 105 each than 50 | 160
+    expect((await gridsOf(body.planId)).map((g: { code: string; households: number; parts: number }) => [g.code, g.households, g.parts]))
+      .toEqual([['AJ320113001', 150, 1], ['AJ320113002', 60, 1]]);
+    expect(body.workload).toMatchObject({ overlayGrids: 2, minHouseholds: 60, maxHouseholds: 150 });
+  });
+
+  it('when the request cannot be met, then it answers 4xx saying why and writes nothing', async () => {
+    const { rows: [before] } = await db.knex.raw('select count(*)::int as n from grid_plans');
+    const cases: [object, number, RegExp][] = [
+      [{ comprehensive: plans.c, kind: 'safety', layer: 'x', by: 'count', count: 5 }, 400, /count 5 is more than the 3 comprehensive grids/],
+      [{ comprehensive: plans.c, kind: 'safety', layer: 'x', by: 'count' }, 400, /needs 'count'/],
+      [{ comprehensive: plans.c, kind: 'safety', layer: 'x', by: 'street' }, 400, /grid 320113001001001 lies in no street/],
+      [{ comprehensive: plans.c, kind: 'emergency', layer: '警格', by: 'community' }, 400, /layer '警格' holds police grids, not emergency ones/],
+      [{ comprehensive: plans.c, kind: 'police', layer: 'x' }, 400, /kind/],
+      [{ comprehensive: 999999, kind: 'safety', layer: 'x' }, 404, /plan 999999/],
+    ];
+    for (const [body, status, message] of cases) {
+      const res = await generate(body);
+      expect(res.status, JSON.stringify(body)).toBe(status);
+      expect((await res.json()).error.message).toMatch(message);
+    }
+    const { rows: [after] } = await db.knex.raw('select count(*)::int as n from grid_plans');
+    expect(after.n).toBe(before.n);
+  });
+});
