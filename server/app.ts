@@ -12,6 +12,7 @@ import { jobRoutes } from './jobs/jobs.routes';
 import { partitionRoutes } from './partition/partition.routes';
 import { hazardRoutes } from './hazards/hazards.routes';
 import { overlayRoutes } from './overlay/overlay.routes';
+import { reachRoutes } from './reach/reach.routes';
 import { planRoutes } from './plans/plans.routes';
 import { editingRoutes } from './editing/editing.routes';
 
@@ -26,6 +27,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use('/api', partitionRoutes(deps));
   app.use('/api', hazardRoutes(deps));
   app.use('/api', overlayRoutes(deps));
+  app.use('/api', reachRoutes(deps));
   app.use('/api', planRoutes(deps));
   app.use('/api', editingRoutes(deps));
   app.use('/api', openapiRoutes());
