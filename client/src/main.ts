@@ -12,6 +12,7 @@ import { renderHeader } from './views/header';
 import type { MapView, ViewId } from './views/map-view';
 import { MapStatus } from './views/map-status';
 import { PlannerView } from './views/planner/planner-view';
+import { PoliceView } from './views/police/police-view';
 import { renderStatusLine } from './views/status-line';
 import { ViewTabs } from './views/view-tabs';
 import './styles.css';
@@ -30,7 +31,7 @@ declare global {
   }
 }
 
-const VIEW_IDS: ViewId[] = ['browse', 'planner'];
+const VIEW_IDS: ViewId[] = ['browse', 'planner', 'police'];
 
 const byId = (id: string): HTMLElement => {
   const found = document.getElementById(id);
@@ -38,7 +39,7 @@ const byId = (id: string): HTMLElement => {
   return found;
 };
 
-/** The view named by the page's hash (`#planner`), else browsing. */
+/** The view named by the page's hash (`#planner`, `#police`), else browsing. */
 const viewFromHash = (): ViewId => VIEW_IDS.find((id) => location.hash === `#${id}`) ?? 'browse';
 
 async function start(): Promise<void> {
@@ -65,9 +66,11 @@ async function start(): Promise<void> {
     const toggles = addOperationalLayers(map, sources, config.basemapUrl !== null);
     const deck = new DeckOverlay(map);
     const labels = new AreaLabels(map, deck);
+    const tiledGrids = toggles.find((toggle) => toggle.id === 'grids');
     const views: Record<ViewId, MapView> = {
       browse: new BrowseView(map, [...toggles, labels]),
-      planner: new PlannerView(map, deck, toggles.find((toggle) => toggle.id === 'grids')),
+      planner: new PlannerView(map, deck, tiledGrids),
+      police: new PoliceView(map, deck, tiledGrids),
     };
     const statusLine = renderStatusLine();
     let active = views.browse;

@@ -1,4 +1,4 @@
-import { getJson } from './http';
+import { getAllFeatures, getJson } from './http';
 import type {
   AreaCollection,
   AreaDetail,
@@ -23,8 +23,6 @@ export interface AreaQuery {
   parent?: string;
 }
 
-const PAGE_SIZE = 1000;
-
 /** Every area of a level with its full geometry, fetched page by page. */
 export const fetchAreas = (query: AreaQuery): Promise<AreaCollection> => fetchAllPages(query, false);
 
@@ -45,14 +43,9 @@ export function fetchAreaLabels(query: AreaQuery): Promise<AreaLabelCollection> 
   return request;
 }
 
-async function fetchAllPages({ level, parent }: AreaQuery, asLabels: boolean): Promise<AreaCollection> {
-  const features: AreaCollection['features'] = [];
-  for (let offset = 0; ; offset += PAGE_SIZE) {
-    const params = new URLSearchParams({ level, limit: String(PAGE_SIZE), offset: String(offset) });
-    if (parent) params.set('parent', parent);
-    if (asLabels) params.set('geometry', 'label');
-    const page = await getJson<AreaCollection>(`/api/areas?${params}`);
-    features.push(...page.features);
-    if (page.features.length < PAGE_SIZE) return { type: 'FeatureCollection', features };
-  }
+function fetchAllPages({ level, parent }: AreaQuery, asLabels: boolean): Promise<AreaCollection> {
+  const params = new URLSearchParams({ level });
+  if (parent) params.set('parent', parent);
+  if (asLabels) params.set('geometry', 'label');
+  return getAllFeatures('/api/areas', params);
 }

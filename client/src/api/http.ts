@@ -1,3 +1,5 @@
+import type { Feature, FeatureCollection } from 'geojson';
+
 /** A failed API call: the HTTP status and, when the server sent one, its stable error code. */
 class ApiError extends Error {
   constructor(
@@ -29,6 +31,22 @@ export function postJson<T>(path: string, body?: unknown, signal?: AbortSignal):
     body: body === undefined ? undefined : JSON.stringify(body),
     signal,
   });
+}
+
+/** The largest page the server's paged GeoJSON routes answer. */
+const PAGE_SIZE = 1000;
+
+/** GETs every page of a paged GeoJSON route (`limit` and `offset` added to `params`) as one collection. */
+export async function getAllFeatures<C extends FeatureCollection>(path: string, params: URLSearchParams): Promise<C> {
+  const features: Feature[] = [];
+  for (let offset = 0; ; offset += PAGE_SIZE) {
+    const query = new URLSearchParams(params);
+    query.set('limit', String(PAGE_SIZE));
+    query.set('offset', String(offset));
+    const page = await getJson<FeatureCollection>(`${path}?${query}`);
+    features.push(...page.features);
+    if (page.features.length < PAGE_SIZE) return { type: 'FeatureCollection', features } as C;
+  }
 }
 
 async function requestJson<T>(path: string, init: RequestInit): Promise<T> {

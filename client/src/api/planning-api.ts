@@ -6,6 +6,7 @@ import type {
   EditResponse,
   ExportFormat,
   GridCollection,
+  GridProperties,
   JobView,
   PartitionRequest,
   PlanDetail,
@@ -28,7 +29,14 @@ export const fetchPlans = (layerId: number): Promise<PlanSummary[]> => getJson(`
 
 export const fetchPlan = (planId: number): Promise<PlanDetail> => getJson(`/api/plans/${planId}`);
 
-export const fetchPlanGrids = (planId: number): Promise<GridCollection> => getJson(`/api/plans/${planId}/grids`);
+export const fetchPlanGrids = (planId: number, kind?: GridProperties['kind']): Promise<GridCollection> =>
+  getJson(`/api/plans/${planId}/grids${kind ? `?kind=${kind}` : ''}`);
+
+/** The grids that tile a plan's area: comprehensive and dedicated, without the micro-grids inside them. */
+export async function fetchTilingGrids(planId: number): Promise<GridCollection> {
+  const parts = await Promise.all([fetchPlanGrids(planId, 'comprehensive'), fetchPlanGrids(planId, 'dedicated')]);
+  return { type: 'FeatureCollection', features: parts.flatMap((part) => part.features) };
+}
 
 export const fetchTopology = (planId: number): Promise<TopologyReport> => getJson(`/api/plans/${planId}/topology`);
 

@@ -1,4 +1,5 @@
 import { plannerEn } from './messages.planner.en';
+import { policeEn } from './messages.police.en';
 import type { MessageKey } from './messages.zh-CN';
 
 /** English UI strings; every key of the Chinese catalogue must be present. */
@@ -35,4 +36,5 @@ export const en: Record<MessageKey, string> = {
   'level.community': 'Community',
   'unit.km2': '{value} km²',
   ...plannerEn,
+  ...policeEn,
 };

@@ -1,4 +1,5 @@
 import { plannerZhCN } from './messages.planner.zh-CN';
+import { policeZhCN } from './messages.police.zh-CN';
 
 /** Chinese (simplified) UI strings: the default locale and the source of message keys. */
 export const zhCN = {
@@ -34,6 +35,7 @@ export const zhCN = {
   'level.community': '社区',
   'unit.km2': '{value} 平方公里',
   ...plannerZhCN,
+  ...policeZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -3,7 +3,7 @@ import type { MapLibreMap } from 'maplibre-gl';
 import { fetchAreaLabels } from '../api/gridatlas-api';
 import type { AreaLabelCollection } from '../api/types';
 import type { DeckOverlay } from '../map/deck-overlay';
-import { LABEL_FONT_FAMILY } from '../map/label-font';
+import { HALO_LABEL_PROPS } from '../map/label-font';
 import { focusLevelAt } from '../map/focus-level';
 import type { LayerToggle } from './layer-toggle';
 
@@ -115,17 +115,11 @@ function textLayer(level: LabelledLevel, { labels, characterSet }: LabelSet, vis
     data: labels,
     visible,
     characterSet,
-    fontFamily: LABEL_FONT_FAMILY,
+    ...HALO_LABEL_PROPS,
     fontWeight: style.weight,
-    fontSettings: { sdf: true, fontSize: 64, buffer: 10, radius: 16 },
-    outlineWidth: 7,
-    outlineColor: [255, 255, 255, 235],
     getText: (label) => label.name,
     getPosition: (label) => label.position,
     getSize: style.size,
-    sizeUnits: 'pixels',
     getColor: style.colour,
-    getTextAnchor: 'middle',
-    getAlignmentBaseline: 'center',
   });
 }

@@ -31,3 +31,22 @@ export function styleLayerToggle(map: MapLibreMap, group: StyleLayerGroup): Laye
     },
   };
 }
+
+/**
+ * Hides a toggle's layers while a view that draws its own version of them is active, then
+ * gives back whatever the user had chosen (e.g. the published grids while a draft is shown).
+ */
+export class SuspendedToggle {
+  private wasVisible = false;
+
+  constructor(private readonly toggle: LayerToggle | undefined) {}
+
+  suspend(): void {
+    this.wasVisible = this.toggle?.isVisible() ?? false;
+    this.toggle?.setVisible(false);
+  }
+
+  resume(): void {
+    this.toggle?.setVisible(this.wasVisible);
+  }
+}

@@ -9,3 +9,10 @@ export function element<K extends keyof HTMLElementTagNameMap>(
   created.append(...children);
   return created;
 }
+
+/** An `<option>` of a select list. */
+export function option(value: string, text: string): HTMLOptionElement {
+  const created = element('option', '', text);
+  created.value = value;
+  return created;
+}

@@ -13,5 +13,8 @@ export function formatDuration(seconds: number): string {
   return t('unit.minutes', { m: Math.floor(whole / 60), s: String(whole % 60).padStart(2, '0') });
 }
 
+/** A share (0–1) as a percentage, e.g. formatPercent(0.722, 1) → "72.2%". */
+export const formatPercent = (share: number, digits = 0): string => `${formatNumber(100 * share, digits)}%`;
+
 /** A Polsby-Popper compactness (0–1) with two decimals. */
 export const formatCompactness = (value: number): string => formatNumber(value, 2, 2);

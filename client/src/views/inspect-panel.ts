@@ -2,19 +2,21 @@ import { fetchArea } from '../api/gridatlas-api';
 import type { AreaDetail } from '../api/types';
 import { formatNumber, onLocaleChange, t, translatedElement, type MessageKey } from '../i18n';
 import { element } from './dom';
+import { fieldRow } from './fields';
+import { renderLoadable, type Loadable, type LoadableTexts } from './loadable';
 import { formatAreaKm2 } from './format';
 
-type InspectState =
-  | { kind: 'empty' }
-  | { kind: 'loading' }
-  | { kind: 'failed'; message: string }
-  | { kind: 'shown'; area: AreaDetail };
+const TEXTS: LoadableTexts = {
+  empty: () => t('inspect.hint'),
+  loading: () => t('inspect.loading'),
+  failed: (message) => t('inspect.failed', { message }),
+};
 
 /** Shows the details of one area: name, code, level, households, population, area. */
 export class InspectPanel {
   readonly element: HTMLElement;
   private readonly body = element('div', 'inspect-body');
-  private state: InspectState = { kind: 'empty' };
+  private state: Loadable<AreaDetail> = { kind: 'empty' };
   private pending?: AbortController;
 
   constructor() {
@@ -33,29 +35,19 @@ export class InspectPanel {
     this.setState({ kind: 'loading' });
     try {
       const area = await fetchArea(code, request.signal);
-      if (!request.signal.aborted) this.setState({ kind: 'shown', area });
+      if (!request.signal.aborted) this.setState({ kind: 'shown', value: area });
     } catch (error) {
       if (!request.signal.aborted) this.setState({ kind: 'failed', message: (error as Error).message });
     }
   }
 
-  private setState(state: InspectState): void {
+  private setState(state: Loadable<AreaDetail>): void {
     this.state = state;
     this.render();
   }
 
   private render(): void {
-    this.body.dataset.state = this.state.kind;
-    switch (this.state.kind) {
-      case 'empty':
-        return this.body.replaceChildren(element('p', 'hint', t('inspect.hint')));
-      case 'loading':
-        return this.body.replaceChildren(element('p', 'hint', t('inspect.loading')));
-      case 'failed':
-        return this.body.replaceChildren(element('p', 'error', t('inspect.failed', { message: this.state.message })));
-      case 'shown':
-        return this.body.replaceChildren(areaDetails(this.state.area));
-    }
+    renderLoadable(this.body, this.state, TEXTS, (area) => [areaDetails(area)]);
   }
 }
 
@@ -69,11 +61,5 @@ function areaDetails({ properties: area }: AreaDetail): HTMLElement {
     ['area', 'field.area', formatAreaKm2(area.stats.areaM2)],
     ['children', 'field.children', formatNumber(area.children)],
   ];
-  const list = element('dl', 'fields');
-  for (const [field, label, value] of fields) {
-    const row = element('div', 'field', element('dt', '', t(label)), element('dd', '', value));
-    row.dataset.field = field;
-    list.append(row);
-  }
-  return list;
+  return element('dl', 'fields', ...fields.map(([field, label, value]) => fieldRow(field, t(label), value)));
 }

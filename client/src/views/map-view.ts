@@ -6,7 +6,7 @@ export interface ScreenPoint {
   y: number;
 }
 
-export type ViewId = 'browse' | 'planner';
+export type ViewId = 'browse' | 'planner' | 'police';
 
 /**
  * One working view of the app: what the side panel shows and what clicks on the map do.
@@ -21,4 +21,10 @@ export interface MapView {
   click(event: MapMouseEvent): void;
   /** The CSS cursor to show over a point of the map. */
   cursorAt(point: ScreenPoint): string;
+}
+
+/** Puts cards over the map that show only while `view` is the active one (styles.css keys on data-view). */
+export function addMapCards(map: { getContainer(): HTMLElement }, view: ViewId, ...cards: HTMLElement[]): void {
+  for (const card of cards) card.dataset.view = view;
+  map.getContainer().append(...cards);
 }

@@ -1,10 +1,11 @@
-import { translatedElement } from '../i18n';
+import { translatedElement, type MessageKey } from '../i18n';
 import { element } from './dom';
 import type { ViewId } from './map-view';
 
-const VIEW_TITLES: Record<ViewId, 'view.browse' | 'view.planner'> = {
+const VIEW_TITLES: Record<ViewId, MessageKey> = {
   browse: 'view.browse',
   planner: 'view.planner',
+  police: 'view.police',
 };
 
 /** The header's view switch: one tab per view, the active one marked with aria-selected. */

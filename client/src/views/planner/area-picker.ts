@@ -1,7 +1,7 @@
 import { fetchAreaLabels } from '../../api/gridatlas-api';
 import type { AreaDetail, AreaProperties } from '../../api/types';
 import { formatNumber, onLocaleChange, t, translatedElement } from '../../i18n';
-import { element } from '../dom';
+import { element, option } from '../dom';
 import { formatAreaKm2 } from '../format';
 
 /**
@@ -110,10 +110,4 @@ export class AreaPicker {
       ),
     );
   }
-}
-
-function option(value: string, text: string): HTMLOptionElement {
-  const created = element('option', '', text);
-  created.value = value;
-  return created;
 }

@@ -3,6 +3,7 @@ import { BALANCE_CLASSES, BALANCE_COLOURS, balanceClass, type BalanceClass } fro
 import { CHANGE_COLOURS } from '../../layers/planner/plan-diff';
 import { formatNumber, onLocaleChange, t } from '../../i18n';
 import { element } from '../dom';
+import { legendRow, legendSwatch } from '../legend';
 
 /**
  * The map's legend while a plan is open: the five household-balance classes with how many grids
@@ -44,7 +45,7 @@ export class BalanceLegend {
     if (!this.counts) return;
     const rows = element('ul', 'legend-list');
     for (const balance of BALANCE_CLASSES) {
-      const row = legendRow(swatch(BALANCE_COLOURS[balance]), t(`legend.${balance}`), formatNumber(this.counts[balance]));
+      const row = legendRow(legendSwatch(BALANCE_COLOURS[balance]), t(`legend.${balance}`), formatNumber(this.counts[balance]));
       row.dataset.balance = balance;
       rows.append(row);
     }
@@ -53,20 +54,10 @@ export class BalanceLegend {
     if (this.comparing) {
       const changes = element('ul', 'legend-list');
       for (const [change, colour] of Object.entries(CHANGE_COLOURS)) {
-        changes.append(legendRow(swatch(colour, 'swatch-outline'), t(`legend.change.${change as keyof typeof CHANGE_COLOURS}`), ''));
+        changes.append(legendRow(legendSwatch(colour, 'swatch-outline'), t(`legend.change.${change as keyof typeof CHANGE_COLOURS}`), ''));
       }
       sections.push(element('h3', 'map-card-title', t('legend.changes')), changes);
     }
     this.element.replaceChildren(...sections);
   }
-}
-
-function swatch(colour: string, className = ''): HTMLElement {
-  const created = element('span', `swatch ${className}`.trim());
-  created.style.setProperty('--swatch', colour);
-  return created;
-}
-
-function legendRow(chip: HTMLElement, label: string, count: string): HTMLLIElement {
-  return element('li', '', chip, element('span', 'legend-label', label), element('span', 'legend-count', count));
 }

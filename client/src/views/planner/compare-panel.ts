@@ -1,7 +1,7 @@
 import { fetchPlanDiff, fetchPlanDiffGeojson, fetchPlans } from '../../api/planning-api';
 import type { DiffCollection, PlanDiff, PlanSummary } from '../../api/planning-types';
 import { formatNumber, onLocaleChange, t, translatedElement } from '../../i18n';
-import { element } from '../dom';
+import { element, option } from '../dom';
 
 /** Rows of the household-move table listed; the rest are counted under it. */
 const MOVES_SHOWN = 12;
@@ -77,11 +77,7 @@ export class ComparePanel {
   private render(): void {
     const chosen = this.planSelect.value;
     this.planSelect.replaceChildren(
-      ...this.others.map((plan) => {
-        const option = element('option', '', `${plan.name} · ${t(`planner.plan.status.${plan.status}`)}`);
-        option.value = String(plan.id);
-        return option;
-      }),
+      ...this.others.map((plan) => option(String(plan.id), `${plan.name} · ${t(`planner.plan.status.${plan.status}`)}`)),
     );
     if (this.others.some((plan) => String(plan.id) === chosen)) this.planSelect.value = chosen;
     this.planSelect.disabled = this.others.length === 0;

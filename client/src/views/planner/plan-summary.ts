@@ -1,7 +1,9 @@
 import { planExportUrl } from '../../api/planning-api';
 import type { ExportFormat, PlanDetail } from '../../api/planning-types';
-import { formatNumber, onLocaleChange, t, translatedElement, type MessageKey } from '../../i18n';
+import { formatNumber, onLocaleChange, t, translatedElement } from '../../i18n';
 import { element } from '../dom';
+import { fieldRow } from '../fields';
+import { formatPercent } from '../format';
 import type { OpenPlan } from './plan-session';
 
 const EXPORT_FORMATS: [ExportFormat, label: string][] = [
@@ -71,14 +73,14 @@ export class PlanSummary {
     const figures = element(
       'dl',
       'fields fields-compact',
-      field(
+      fieldRow(
         'grids',
-        'planner.plan.grids',
+        t('planner.plan.grids'),
         micro > 0 ? t('planner.plan.gridCounts', { main: formatNumber(main.count), micro: formatNumber(micro) }) : formatNumber(main.count),
       ),
-      field('in-range', 'planner.plan.inRange', `${formatNumber(main.in_range)} / ${formatNumber(main.count)} (${share(main.in_range_share)})`),
-      field('spread', 'planner.plan.spread', spreadOf(main)),
-      field('totals', 'planner.plan.totals', t('planner.plan.totalsValue', {
+      fieldRow('in-range', t('planner.plan.inRange'), `${formatNumber(main.in_range)} / ${formatNumber(main.count)} (${share(main.in_range_share)})`),
+      fieldRow('spread', t('planner.plan.spread'), spreadOf(main)),
+      fieldRow('totals', t('planner.plan.totals'), t('planner.plan.totalsValue', {
         households: formatNumber(plan.households),
         population: formatNumber(plan.population),
       })),
@@ -102,13 +104,7 @@ export class PlanSummary {
   }
 }
 
-function field(name: string, label: MessageKey, value: string): HTMLElement {
-  const row = element('div', 'field', element('dt', '', t(label)), element('dd', '', value));
-  row.dataset.field = name;
-  return row;
-}
-
-const share = (value: number | null): string => (value === null ? '—' : `${formatNumber(100 * value)}%`);
+const share = (value: number | null): string => (value === null ? '—' : formatPercent(value));
 
 function spreadOf({ min_households: min, max_households: max, mean_households: mean }: PlanDetail['comprehensive']): string {
   if (min === null || max === null || mean === null) return '—';

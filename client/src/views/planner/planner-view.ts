@@ -3,7 +3,7 @@ import { fetchArea } from '../../api/gridatlas-api';
 import { fetchUnits } from '../../api/planning-api';
 import type { DiffCollection, TopologyIssue } from '../../api/planning-types';
 import { t } from '../../i18n';
-import type { LayerToggle } from '../../layers/layer-toggle';
+import { SuspendedToggle, type LayerToggle } from '../../layers/layer-toggle';
 import { gridLabelLayer, gridLabelsOf, type GridLabel } from '../../layers/planner/grid-labels';
 import { issueMarkerLayer } from '../../layers/planner/issue-marker';
 import { PlanDiffLayers } from '../../layers/planner/plan-diff';
@@ -14,7 +14,8 @@ import { areaCodeAt, outlineArea } from '../../map/area-picking';
 import { boundsOf } from '../../map/bounds';
 import type { DeckOverlay } from '../../map/deck-overlay';
 import { element } from '../dom';
-import type { MapView, ScreenPoint } from '../map-view';
+import type { FeatureTooltip } from '../feature-tooltip';
+import { addMapCards, type MapView, type ScreenPoint } from '../map-view';
 import { Tabs } from '../tabs';
 import { AreaPicker } from './area-picker';
 import { BalanceLegend } from './balance-legend';
@@ -22,7 +23,7 @@ import { ComparePanel } from './compare-panel';
 import { EditPanel } from './edit-panel';
 import { EditTools, type EditState } from './edit-tools';
 import { FiguresPanel } from './figures-panel';
-import { GridTooltip } from './grid-tooltip';
+import { gridTooltip } from './grid-tooltip';
 import { PartitionRunner } from './partition-runner';
 import { PlanSession, type EditOutcome, type OpenPlan } from './plan-session';
 import { PlanSummary } from './plan-summary';
@@ -61,7 +62,7 @@ export class PlannerView implements MapView {
   private readonly tabs: Tabs<PlannerTab>;
   private readonly figures = new FiguresPanel();
   private readonly legend = new BalanceLegend();
-  private readonly tooltip: GridTooltip;
+  private readonly tooltip: FeatureTooltip;
 
   private readonly gridLayers: PlanGridLayers;
   private readonly unitLayers: PlanUnitLayers;
@@ -73,19 +74,19 @@ export class PlannerView implements MapView {
   /** The area being fetched after a pick; a later pick supersedes it. */
   private picking: string | null = null;
   private active = false;
-  /** Whether the published grids (vector tiles) were shown before planning hid them. */
-  private tiledGridsWereVisible = false;
+  /** The published grids (vector tiles), hidden while planning so only the draft shows. */
+  private readonly tiledGrids: SuspendedToggle;
 
-  /** `tiledGrids` is the layer of published grids, hidden while planning so only the draft shows. */
   constructor(
     private readonly map: MapLibreMap,
     private readonly deck: DeckOverlay,
-    private readonly tiledGrids: LayerToggle | undefined,
+    tiledGrids: LayerToggle | undefined,
   ) {
+    this.tiledGrids = new SuspendedToggle(tiledGrids);
     this.gridLayers = new PlanGridLayers(map, map.getLayer('barrier-river') ? 'barrier-river' : undefined);
     this.unitLayers = new PlanUnitLayers(map, PLAN_GRID_OUTLINE_LAYER_ID);
     this.diffLayers = new PlanDiffLayers(map);
-    this.tooltip = new GridTooltip(map);
+    this.tooltip = gridTooltip(map);
     this.tools = new EditTools(this.session, {
       gridAt: (point) => this.gridLayers.gridAt(point),
       unitAt: (point) => this.unitLayers.unitAt(point),
@@ -120,25 +121,22 @@ export class PlannerView implements MapView {
       tabSection,
     );
     this.element.id = 'planner';
-    map.getContainer().append(this.figures.element, this.legend.element);
+    addMapCards(map, 'planner', this.figures.element, this.legend.element);
     void this.picker.load();
   }
 
   activate(): void {
     this.active = true;
-    this.element.ownerDocument.body.classList.add('planning');
     outlineArea(this.map, this.area?.code ?? null);
-    this.tiledGridsWereVisible = this.tiledGrids?.isVisible() ?? false;
-    this.tiledGrids?.setVisible(false);
+    this.tiledGrids.suspend();
     this.tooltip.enable();
     this.renderMap();
   }
 
   deactivate(): void {
     this.active = false;
-    this.element.ownerDocument.body.classList.remove('planning');
     outlineArea(this.map, null);
-    this.tiledGrids?.setVisible(this.tiledGridsWereVisible);
+    this.tiledGrids.resume();
     this.tooltip.disable();
     this.tools.setTool('select');
     this.renderMap();

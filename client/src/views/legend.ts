@@ -1,0 +1,15 @@
+import { element } from './dom';
+
+/** A colour chip of a map legend; `className` e.g. 'swatch-outline' for an outline only. */
+export function legendSwatch(colour: string, className = ''): HTMLElement {
+  const created = element('span', `swatch ${className}`.trim());
+  created.style.setProperty('--swatch', colour);
+  return created;
+}
+
+/** One legend line: chip, label, count; `name` goes to data-entry for tests. */
+export function legendRow(chip: HTMLElement, label: string, count: string, name?: string): HTMLLIElement {
+  const row = element('li', '', chip, element('span', 'legend-label', label), element('span', 'legend-count', count));
+  if (name) row.dataset.entry = name;
+  return row;
+}
