@@ -48,11 +48,10 @@ export async function writeUnionPlan(trx: Knex.Transaction, planId: number, comp
   const { rows: [areas] } = await trx.raw(
     `select (select sum(ST_Area(geom)) from grids where plan_id = ?) as overlay, (select sum(ST_Area(geom)) from grids where plan_id = ? and kind in ('comprehensive', 'dedicated')) as comprehensive`,
     [planId, comprehensivePlan]);
-  const [own, inherited, crossing] = await Promise.all([
-    gaps(trx, planId, communities, TOPOLOGY_THRESHOLDS.gapM2),
-    gaps(trx, comprehensivePlan, communities, TOPOLOGY_THRESHOLDS.gapM2),
-    overlaps(trx, planId, TOPOLOGY_THRESHOLDS.overlapM2),
-  ]);
+  // one after another: the queries share the transaction's connection
+  const own = await gaps(trx, planId, communities, TOPOLOGY_THRESHOLDS.gapM2);
+  const inherited = await gaps(trx, comprehensivePlan, communities, TOPOLOGY_THRESHOLDS.gapM2);
+  const crossing = await overlaps(trx, planId, TOPOLOGY_THRESHOLDS.overlapM2);
   const check: UnionCheck = {
     overlaps: crossing.length,
     gaps: own.length,
