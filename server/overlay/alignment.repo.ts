@@ -105,19 +105,17 @@ select json_build_object(
 /** 1 m in degrees of latitude: overlay boundary closer than this to a grid boundary matches it. */
 const MATCH_DEG = 1 / 110574;
 /**
- * Per overlay grid (so the GiST index keeps every overlay local): its boundary inside the
- * comprehensive grids it touches, minus what runs within 1 m of their edges. A boundary between
- * two overlay grids is seen from both sides, hence the half; the layer's outer edge, where it
- * matches the comprehensive coverage, adds nothing.
+ * Overlay boundary more than 1 m inside a comprehensive grid: per intersecting pair, the
+ * overlay grid's boundary within the comprehensive grid shrunk by 1 m. Comprehensive grids
+ * tile, so every metre of mismatch lies inside exactly one of them; boundary along their edges
+ * (the layer's outer edge included) or outside the coverage adds nothing. A boundary between
+ * two overlay grids is seen from both sides, hence the half.
  */
 const MISMATCH_SQL = `
-select coalesce(sum(ST_Length(ST_CollectionExtract(ST_Difference(ST_Intersection(ST_Boundary(o.geom), near.cov, ${GRID}), near.edges, ${GRID}), 2)::geography)), 0) / 2 as m
-from grids o
-cross join lateral (
-  select ST_Union(c.geom, ${GRID}) as cov, ST_Buffer(ST_Union(ST_Boundary(c.geom), ${GRID}), ${MATCH_DEG}) as edges
-  from grids c where c.plan_id = :c and c.kind in ('comprehensive', 'dedicated') and c.geom && o.geom and ST_Intersects(c.geom, o.geom)
-) near
-where o.plan_id = :o and o.kind <> 'micro' and near.cov is not null`;
+select coalesce(sum(ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(o.geom), ST_Buffer(c.geom, -${MATCH_DEG}), ${GRID}), 2)::geography)), 0) / 2 as m
+from grids c
+join grids o on o.plan_id = :o and o.kind <> 'micro' and c.geom && o.geom and ST_Intersects(c.geom, o.geom)
+where c.plan_id = :c and c.kind in ('comprehensive', 'dedicated')`;
 
 async function mismatchedBoundary(knex: Knex, comprehensivePlan: number, overlayPlan: number): Promise<number | null> {
   const { rows } = await knex.raw(MISMATCH_SQL, { c: comprehensivePlan, o: overlayPlan });
