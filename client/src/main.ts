@@ -8,6 +8,7 @@ import { createMap, whenSourcesLoaded } from './map/create-map';
 import { DeckOverlay } from './map/deck-overlay';
 import { offlineBaseStyle } from './map/offline-style';
 import { BrowseView } from './views/browse-view';
+import { EmergencyView } from './views/emergency/emergency-view';
 import { renderHeader } from './views/header';
 import type { MapView, ViewId } from './views/map-view';
 import { MapStatus } from './views/map-status';
@@ -31,7 +32,7 @@ declare global {
   }
 }
 
-const VIEW_IDS: ViewId[] = ['browse', 'planner', 'police'];
+const VIEW_IDS: ViewId[] = ['browse', 'planner', 'police', 'emergency'];
 
 const byId = (id: string): HTMLElement => {
   const found = document.getElementById(id);
@@ -71,6 +72,7 @@ async function start(): Promise<void> {
       browse: new BrowseView(map, [...toggles, labels]),
       planner: new PlannerView(map, deck, tiledGrids),
       police: new PoliceView(map, deck, tiledGrids),
+      emergency: new EmergencyView(map, deck, tiledGrids),
     };
     const statusLine = renderStatusLine();
     let active = views.browse;

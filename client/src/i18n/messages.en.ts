@@ -1,3 +1,4 @@
+import { emergencyEn } from './messages.emergency.en';
 import { plannerEn } from './messages.planner.en';
 import { policeEn } from './messages.police.en';
 import type { MessageKey } from './messages.zh-CN';
@@ -37,4 +38,5 @@ export const en: Record<MessageKey, string> = {
   'unit.km2': '{value} km²',
   ...plannerEn,
   ...policeEn,
+  ...emergencyEn,
 };

@@ -1,3 +1,4 @@
+import { emergencyZhCN } from './messages.emergency.zh-CN';
 import { plannerZhCN } from './messages.planner.zh-CN';
 import { policeZhCN } from './messages.police.zh-CN';
 
@@ -36,6 +37,7 @@ export const zhCN = {
   'unit.km2': '{value} 平方公里',
   ...plannerZhCN,
   ...policeZhCN,
+  ...emergencyZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,3 +1,4 @@
+import { formatNumber } from '../i18n';
 import { element } from './dom';
 
 /**
@@ -9,4 +10,12 @@ export function fieldRow(name: string, label: string, text: string, value?: numb
   row.dataset.field = name;
   if (value !== undefined && value !== null) row.dataset.value = String(value);
   return row;
+}
+
+/** A right-aligned table cell holding a number, with `data-field` and the raw `data-value`. */
+export function numberCell(field: string, value: number, text = formatNumber(value)): HTMLTableCellElement {
+  const cell = element('td', 'num', text);
+  cell.dataset.field = field;
+  cell.dataset.value = String(value);
+  return cell;
 }

@@ -6,6 +6,7 @@ const VIEW_TITLES: Record<ViewId, MessageKey> = {
   browse: 'view.browse',
   planner: 'view.planner',
   police: 'view.police',
+  emergency: 'view.emergency',
 };
 
 /** The header's view switch: one tab per view, the active one marked with aria-selected. */

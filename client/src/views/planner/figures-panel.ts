@@ -2,6 +2,7 @@ import type { GridFigures } from '../../api/planning-types';
 import { BALANCE_COLOURS, balanceClass } from '../../layers/planner/balance';
 import { formatNumber, onLocaleChange, t, type MessageKey } from '../../i18n';
 import { element } from '../dom';
+import { numberCell } from '../fields';
 import { formatCompactness } from '../format';
 
 const SQUARE_METRES_PER_KM2 = 1_000_000;
@@ -134,13 +135,6 @@ function microNote(view: { microGridsRemoved: number; microGridsRestored: number
   if (view.microGridsRemoved > 0) notes.push(t('planner.figures.microRemoved', { count: view.microGridsRemoved }));
   if (view.microGridsRestored > 0) notes.push(t('planner.figures.microRestored', { count: view.microGridsRestored }));
   return notes.map((note) => element('p', 'figures-note', note));
-}
-
-function numberCell(field: string, value: number, text: string): HTMLTableCellElement {
-  const created = element('td', 'num', text);
-  created.dataset.field = field;
-  created.dataset.value = String(value);
-  return created;
 }
 
 function cell(className: string, text: string, span: number): HTMLTableCellElement {

@@ -5,15 +5,15 @@ import type { Alignment, GridAlignment, Proposal, ProposalQuery, ProposalRow, Wo
 import { fetchTilingGrids } from '../../api/planning-api';
 import type { GridCollection } from '../../api/planning-types';
 import { translatedElement } from '../../i18n';
-import { SuspendedToggle, type LayerToggle } from '../../layers/layer-toggle';
+import type { LayerToggle } from '../../layers/layer-toggle';
 import { AlignedGridLayers, alignedGrids } from '../../layers/police/alignment-grids';
 import { OverlayGridLayers, overlayLabelLayer, overlayLabelsOf, type OverlayLabel } from '../../layers/police/overlay-grids';
 import { boundsOf } from '../../map/bounds';
 import type { DeckOverlay } from '../../map/deck-overlay';
 import { element } from '../dom';
-import type { FeatureTooltip } from '../feature-tooltip';
 import { addMapCards, type MapView, type ScreenPoint } from '../map-view';
 import { PlanPicker } from '../plan-picker';
+import { ViewPresence } from '../view-presence';
 import { alignedGridTooltip } from './aligned-grid-tooltip';
 import { AlignmentLegend } from './alignment-legend';
 import { ConflictPanel } from './conflict-panel';
@@ -53,12 +53,9 @@ export class PoliceView implements MapView {
   private readonly legend = new AlignmentLegend();
   private readonly alignedLayers: AlignedGridLayers;
   private readonly overlayLayers: OverlayGridLayers;
-  private readonly tooltip: FeatureTooltip;
-  /** The published grids (vector tiles), hidden while the comprehensive plan is drawn here. */
-  private readonly tiledGrids: SuspendedToggle;
-  private readonly tilingGrids = new Map<number, Promise<GridCollection>>();
+  /** Hides the published grids (vector tiles) while the comprehensive plan is drawn here. */
+  private readonly presence: ViewPresence;
 
-  private plansLoaded = false;
   private active = false;
   private analysis: Analysis | null = null;
   private proposal: { proposal: Proposal; rows: Map<string, ProposalRow> } | null = null;
@@ -71,7 +68,6 @@ export class PoliceView implements MapView {
     private readonly deck: DeckOverlay,
     tiledGrids: LayerToggle | undefined,
   ) {
-    this.tiledGrids = new SuspendedToggle(tiledGrids);
     this.alignedLayers = new AlignedGridLayers(map, map.getLayer('barrier-river') ? 'barrier-river' : undefined);
     this.overlayLayers = new OverlayGridLayers(map);
     this.proposalPanel = new ProposalPanel({
@@ -79,12 +75,15 @@ export class PoliceView implements MapView {
       clear: () => this.showProposal(null),
       accept: (balance, name) => this.accept(balance, name),
     });
-    this.tooltip = alignedGridTooltip(map, {
+    const tooltip = alignedGridTooltip(map, {
       name: (code) => this.analysis?.names.get(code) ?? null,
       alignment: (code) => this.analysis?.alignmentOf.get(code),
       overlay: (code) => this.analysis?.overlayOf.get(code),
       proposal: (code) => this.proposal?.rows.get(code),
     });
+    this.presence = new ViewPresence(tiledGrids, tooltip, () =>
+      void this.loadPlans().catch((error: Error) => this.conflicts.failed(error.message)),
+    );
     const plans = element(
       'section',
       'panel-section',
@@ -100,19 +99,13 @@ export class PoliceView implements MapView {
 
   activate(): void {
     this.active = true;
-    this.tiledGrids.suspend();
-    this.tooltip.enable();
-    if (!this.plansLoaded) {
-      this.plansLoaded = true;
-      void this.loadPlans().catch((error: Error) => this.conflicts.failed(error.message));
-    }
+    this.presence.enter();
     this.renderMap();
   }
 
   deactivate(): void {
     this.active = false;
-    this.tiledGrids.resume();
-    this.tooltip.disable();
+    this.presence.leave();
     this.renderMap();
   }
 
@@ -152,7 +145,7 @@ export class PoliceView implements MapView {
     this.conflicts.loading();
     try {
       const [grids, overlays, alignment] = await Promise.all([
-        this.tilingGridsOf(comprehensive.planId),
+        fetchTilingGrids(comprehensive.planId),
         fetchLayerGrids(overlay.layerId, overlay.planId),
         fetchAlignment(comprehensive.planId, overlay.planId),
       ]);
@@ -179,16 +172,6 @@ export class PoliceView implements MapView {
     } catch (error) {
       if (generation === this.generation) this.conflicts.failed((error as Error).message);
     }
-  }
-
-  private tilingGridsOf(planId: number): Promise<GridCollection> {
-    let grids = this.tilingGrids.get(planId);
-    if (!grids) {
-      grids = fetchTilingGrids(planId);
-      grids.catch(() => this.tilingGrids.delete(planId)); // a failed request may be retried
-      this.tilingGrids.set(planId, grids);
-    }
-    return grids;
   }
 
   private query(balance: WorkloadBalance | undefined): ProposalQuery {
