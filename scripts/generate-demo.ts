@@ -4,7 +4,8 @@
  *
  *   npm run demo:generate -- [--seed 20211] [--out demo-out]
  *
- * → <out>/areas.geojson, <out>/barriers.geojson, <out>/address_points.geojson
+ * → <out>/areas.geojson, barriers.geojson, address_points.geojson, police_grids.geojson,
+ *   hazards.geojson, response_points.geojson
  * The geometry work runs in a throw-away embedded PostGIS; nothing is stored.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -29,7 +30,15 @@ try {
   const data = await generateQixiaDemo(db.knex, { seed, onProgress: (stage, pct) => bar.update(pct, stage) });
   bar.done();
   await mkdir(out, { recursive: true });
-  for (const [name, fc] of [['areas', data.areas], ['barriers', data.barriers], ['address_points', data.addressPoints]] as const) {
+  const files = [
+    ['areas', data.areas],
+    ['barriers', data.barriers],
+    ['address_points', data.addressPoints],
+    ['police_grids', data.policeGrids],
+    ['hazards', data.hazards],
+    ['response_points', data.responsePoints],
+  ] as const;
+  for (const [name, fc] of files) {
     const file = path.join(out, `${name}.geojson`);
     await writeFile(file, JSON.stringify(fc));
     console.log(`${file}: ${fc.features.length} features`);

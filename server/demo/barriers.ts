@@ -15,6 +15,8 @@ export interface StreetForRoads { code: string; name: string; area: HexWkb; loca
 
 /** The island gets a road running round it this far inside its shore. */
 const RING_ROAD = { name: '环洲路', insetM: 400 };
+/** Named through roads (not the numbered local grid). */
+export const ARTERIAL_ROAD_NAMES: ReadonlySet<string> = new Set([...MAJOR_ROADS.map((r) => r.name), RING_ROAD.name]);
 const DISTRICT = 'district';
 
 /** `numbered`: the name is a stem numbered among the lines that survive clipping (尧化支路1, 尧化支路2 …). */

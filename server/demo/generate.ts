@@ -1,18 +1,22 @@
 import type { Knex } from 'knex';
-import type { Feature, FeatureCollection, MultiLineString, MultiPolygon, Point } from 'geojson';
+import type { Feature, FeatureCollection, MultiLineString, MultiPolygon, Point, Polygon } from 'geojson';
 import { absorbFragments } from './absorb-fragments';
 import { placeAddressPoints, type AddressPointProperties, type CommunityHomes } from './address-points';
 import { generateBarriers, type BarrierProperties } from './barriers';
 import { communitySeeds, CORE_BOOST } from './community-seeds';
 import { splitDistrictByChannel } from './district-split';
+import { generateHazards, type HazardProperties } from './hazard-sources';
+import { dwellingsOf } from './household-centres';
 import type { HexWkb } from '../geo/hex-wkb';
 import { drawBuildings, splitHouseholds } from './households';
 import { createRng, type Rng } from '../geo/prng';
 import { nodeCoverage } from './node-coverage';
+import { generatePoliceLayer, policeGridCount, type PoliceGridProperties } from './police-layer';
 import { GRID_DECIMALS } from './precision';
 import { queryRows } from './query-rows';
 import { BAGUAZHOU_CODE, MAIN_CHANNEL, STREETS } from './qixia-layout';
 import { readQixiaDivisions, readQixiaOutline, type Division } from './qixia-source';
+import { responsePoints, type ResponsePointProperties } from './response-points';
 import { unionByParent } from './union-by-parent';
 import { partitionByVoronoi } from './voronoi-partition';
 
@@ -23,14 +27,20 @@ export interface DemoData {
   areas: FeatureCollection<MultiPolygon, AreaProperties>;
   barriers: FeatureCollection<MultiLineString, BarrierProperties>;
   addressPoints: FeatureCollection<Point, AddressPointProperties>;
+  /** the police layer (警格), drawn without regard to the comprehensive grids */
+  policeGrids: FeatureCollection<MultiPolygon, PoliceGridProperties>;
+  hazards: FeatureCollection<Point | Polygon, HazardProperties>;
+  responsePoints: FeatureCollection<Point, ResponsePointProperties>;
 }
 
 export const DEFAULT_DEMO_SEED = 1;
 
 /**
  * The Qixia demo district: the real outline and division codes (data/qixia/), with generated
- * street and community shapes that tile it exactly, roads, streams and railways, and ~400,000
- * households in address points. Deterministic for a given seed on a given PostGIS version.
+ * street and community shapes that tile it exactly, roads, streams and railways, ~400,000
+ * households in address points, a police layer tiling the district independently of any social
+ * grids, hazard sources and response points (police stations, quick-response posts, fire
+ * stations). Deterministic for a given seed on a given PostGIS version.
  * Set-based geometry runs in PostGIS through `knex`; nothing is written to the database.
  */
 export async function generateQixiaDemo(
@@ -65,7 +75,7 @@ export async function generateQixiaDemo(
   const homes = drawHomes(communityAreas, divisions, rng.fork());
   const points = await placeAddressPoints(knex, homes, barriers.features, rng.fork());
 
-  progress('areas', 95);
+  progress('areas', 85);
   // Parents are rebuilt from their children so that each holds every vertex where its children meet its boundary
   const unionOfLevel = (level: Division['level'], areas: Map<string, HexWkb>) =>
     unionByParent(knex, divisions.filter((d) => d.level === level).map((d) => ({ parent: d.parent_code!, area: areas.get(d.code)! })));
@@ -73,8 +83,32 @@ export async function generateQixiaDemo(
   const districts = await unionOfLevel('street', streets);
   const areaOf = (d: Division) => (d.level === 'district' ? districts : d.level === 'street' ? streets : communityAreas).get(d.code)!;
   const areas = await areaFeatures(knex, divisions.map((d) => ({ division: d, area: areaOf(d) })));
+
+  progress('police layer', 90);
+  const district = areaOf(divisions.find((d) => d.level === 'district')!);
+  const dwellings = dwellingsOf(points);
+  const communities = divisions.filter((d) => d.level === 'community');
+  const police = await generatePoliceLayer(knex, {
+    district,
+    streets,
+    dwellings,
+    gridCount: policeGridCount(dwellings, new Set(communities.filter(isVillage).map((d) => d.code))),
+    communityNames: new Map(communities.map((d) => [d.code, d.name])),
+    rng: rng.fork(),
+  });
+
+  progress('hazards', 96);
+  const hazards = await generateHazards(knex, { district, barriers: barriers.features, rng: rng.fork() });
+  const responders = responsePoints({ stations: police.stations, policeGrids: police.grids.features.length, dwellings, rng: rng.fork() });
   progress('done', 100);
-  return { areas, barriers, addressPoints: { type: 'FeatureCollection', features: points } };
+  return {
+    areas,
+    barriers,
+    addressPoints: { type: 'FeatureCollection', features: points },
+    policeGrids: police.grids,
+    hazards,
+    responsePoints: responders,
+  };
 }
 
 const isVillage = (d: Division) => d.name.endsWith('村');

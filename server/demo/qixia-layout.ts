@@ -73,3 +73,30 @@ export const RAILWAYS: NamedLine[] = [
   { name: '沪宁铁路', line: [[118.78, 32.1], [118.83, 32.112], [118.87, 32.122], [118.93, 32.138], [118.99, 32.148], [119.04, 32.162], [119.12, 32.198], [119.25, 32.222]] },
   { name: '沪宁城际铁路', line: [[118.8, 32.085], [118.88, 32.09], [118.92, 32.1], [118.99, 32.106], [119.06, 32.118]] },
 ];
+
+export interface NamedPlace { name: string; centre: LngLat; radiusM: number }
+
+/** Industry in the east along the river: the petrochemical works by Qixia mountain and the Longtan port area. */
+export const INDUSTRIAL_ZONES: NamedPlace[] = [
+  { name: '栖霞山石化片区', centre: [118.945, 32.162], radiusM: 1500 },
+  { name: '龙潭港区', centre: [119.09, 32.195], radiusM: 2500 },
+];
+
+/** Hilly ground, where geological hazard points (landslide, collapse) are registered. */
+export const HILLS: NamedPlace[] = [
+  { name: '栖霞山', centre: [118.958, 32.152], radiusM: 1200 },
+  { name: '灵山', centre: [118.99, 32.085], radiusM: 1200 },
+  { name: '紫金山北麓', centre: [118.875, 32.055], radiusM: 1500 },
+  { name: '乌龙山', centre: [118.885, 32.168], radiusM: 1000 },
+  { name: '龙潭丘陵', centre: [119.03, 32.14], radiusM: 1500 },
+];
+
+/** Points near the river's shore (the district edge facing the Yangtze) where flood-prone strips lie. */
+export const FLOOD_SHORES: { name: string; near: LngLat }[] = [
+  { name: '八卦洲西端', near: [118.765, 32.205] },
+  { name: '八卦洲北岸', near: [118.82, 32.24] },
+  { name: '八卦洲南岸', near: [118.81, 32.165] },
+  { name: '燕子矶江岸', near: [118.8, 32.148] },
+  { name: '栖霞江岸', near: [118.93, 32.181] },
+  { name: '龙潭江岸', near: [119.15, 32.248] },
+];

@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/knex';
 import { generateQixiaDemo, type DemoData } from '../../server/demo/generate';
+import { HAZARD_TYPES } from '../../server/demo/hazard-sources';
+import { RINGS_BY_TYPE_M } from '../../server/hazards/hazards.schema';
 import { createTestDb } from '../helpers/db';
 
 const SEED = 7;
@@ -15,6 +17,9 @@ const REAL_COMMUNITY_COUNT = 129;
  * m² once their straight edges become geodesics in a geography area.
  */
 const GRID_SIZE_DEG = 1e-9;
+/** DOMAIN.md: urban comprehensive grids hold 300–500 households; Taizhou has ≈8.3 of them per police grid. */
+const HOUSEHOLDS_PER_GRID = 400;
+const GRIDS_PER_POLICE_GRID = 8;
 
 let db: Db;
 let data: DemoData;
@@ -45,6 +50,25 @@ async function load(d: DemoData) {
      select id, households, population, building_id, area_code, ST_SetSRID(ST_GeomFromGeoJSON(geometry), 4326)
        from json_to_recordset(?::json) as p(id text, households int, population int, building_id text, area_code text, geometry text)`,
     [props(d.addressPoints)],
+  );
+  // police grids go to a table of their own: the grids table wants a layer and a plan
+  await db.knex.raw('create table police_grids (code text primary key, name text, station text, officer text, area_code text, geom geometry(MultiPolygon, 4326))');
+  await db.knex.raw(
+    `insert into police_grids select code, name, station, officer, area_code, ST_SetSRID(ST_GeomFromGeoJSON(geometry), 4326)
+       from json_to_recordset(?::json) as g(code text, name text, station text, officer text, area_code text, geometry text)`,
+    [props(d.policeGrids)],
+  );
+  await db.knex.raw(
+    `insert into hazard_sources (ext_id, type, level, name, geom)
+     select id, type, level, name, ST_SetSRID(ST_GeomFromGeoJSON(geometry), 4326)
+       from json_to_recordset(?::json) as h(id text, type text, level text, name text, geometry text)`,
+    [props(d.hazards)],
+  );
+  await db.knex.raw(
+    `insert into response_points (ext_id, kind, name, geom)
+     select id, kind, name, ST_SetSRID(ST_GeomFromGeoJSON(geometry), 4326)
+       from json_to_recordset(?::json) as r(id text, kind text, name text, geometry text)`,
+    [props(d.responsePoints)],
   );
 }
 
@@ -182,8 +206,120 @@ describe('generateQixiaDemo', () => {
     for (const f of data.barriers.features) expect(f.properties.id).toMatch(new RegExp(`^${f.properties.class}-\\d{3,}$`));
   });
 
-  it('when generated twice with the same seed, then the output is identical', async () => {
+  it('when generated, then the police grids tile the district: same area, no overlaps, nothing left out', async () => {
+    const r = await one<{ districtM2: number; gridsM2: number; symDiffM2: number }>(
+      `select ST_Area(d.geom::geography) as "districtM2",
+              (select sum(ST_Area(geom::geography)) from police_grids) as "gridsM2",
+              ST_Area(ST_SymDifference(d.geom, (select ST_Union(geom, ?::float8) from police_grids), ?::float8)::geography) as "symDiffM2"
+         from admin_areas d where d.level = 'district'`,
+      [GRID_SIZE_DEG, GRID_SIZE_DEG],
+    );
+    expect(Math.abs(r.gridsM2 - r.districtM2) / r.districtM2).toBeLessThan(1e-6);
+    expect(r.symDiffM2).toBeLessThan(1);
+    const overlap = await one<{ maxM2: number | null; pairs: number }>(
+      `select max(ST_Area(ST_Intersection(a.geom, b.geom, ?::float8)::geography)) as "maxM2", count(*)::int as pairs
+         from police_grids a join police_grids b on a.code < b.code and a.geom && b.geom`,
+      [GRID_SIZE_DEG],
+    );
+    expect(overlap.pairs).toBeGreaterThan(data.policeGrids.features.length);
+    expect(overlap.maxM2 ?? 0).toBeLessThan(0.01);
+    expect(await one(`select count(*)::int as n from police_grids where not ST_IsValid(geom) or ST_NumGeometries(geom) <> 1`)).toEqual({ n: 0 });
+  });
+
+  it('when generated, then there is about one police grid per 8 comprehensive grids, coded in reading order, each with station, officer and street', async () => {
+    const households = data.addressPoints.features.reduce((n, f) => n + f.properties.households, 0);
+    const expected = households / HOUSEHOLDS_PER_GRID / GRIDS_PER_POLICE_GRID;
+    const grids = data.policeGrids.features.map((f) => f.properties);
+    expect(grids.length).toBeGreaterThan(0.6 * expected);
+    expect(grids.length).toBeLessThan(1.6 * expected);
+    expect(grids.map((g) => g.code)).toEqual(grids.map((_, i) => `JG320113${String(i + 1).padStart(3, '0')}`));
+    const stations = new Set(data.responsePoints.features.filter((f) => f.properties.kind === 'police_station').map((f) => f.properties.name));
+    const streets = new Set(data.areas.features.filter((f) => f.properties.level === 'street').map((f) => f.properties.code));
+    for (const g of grids) {
+      expect(stations).toContain(g.station);
+      expect(g.name).toMatch(new RegExp(`^${g.station}第\\d+警格$`));
+      expect(g.officer).toMatch(/^民警 #\d{4}$/);
+      expect(streets).toContain(g.area_code);
+    }
+    expect(new Set(grids.map((g) => g.name)).size).toBe(grids.length);
+    // reading order: the first grid lies north of the last
+    const northOf = (code: string) => one<{ lat: number }>('select ST_Y(ST_PointOnSurface(geom)) as lat from police_grids where code = ?', [code]);
+    expect((await northOf(grids[0].code)).lat).toBeGreaterThan((await northOf(grids.at(-1)!.code)).lat);
+  });
+
+  it('when generated, then the police grids ignore the communities: many communities are split between police grids', async () => {
+    const r = await one<{ split: number }>(
+      `select count(*)::int as split from admin_areas c
+        where c.level = 'community'
+          and (select count(*) from police_grids g
+                where ST_Area(ST_Intersection(g.geom, c.geom, ?::float8)::geography) > 10000) > 1`,
+      [GRID_SIZE_DEG],
+    );
+    expect(r.split).toBeGreaterThan(REAL_COMMUNITY_COUNT / 2);
+  });
+
+  it('when generated, then 30–50 hazard sources of every type with rings lie inside the district, flood zones as polygons', async () => {
+    const types = data.hazards.features.map((f) => f.properties.type);
+    expect(types.length).toBeGreaterThanOrEqual(30);
+    expect(types.length).toBeLessThanOrEqual(50);
+    expect(new Set(types)).toEqual(new Set(HAZARD_TYPES));
+    for (const type of HAZARD_TYPES) expect(RINGS_BY_TYPE_M[type], type).toBeDefined();
+    for (const f of data.hazards.features) {
+      expect(f.geometry.type, f.properties.id).toBe(f.properties.type === 'flood_zone' ? 'Polygon' : 'Point');
+      expect(['重大', '较大', '一般']).toContain(f.properties.level);
+    }
+    expect(new Set(data.hazards.features.map((f) => f.properties.id)).size).toBe(types.length);
+    // a flood zone shares the district's edge; snap-rounding to 1e-9° may leave a hair of it outside
+    const outside = await rows<{ id: string; type: string; outsideM2: number; contained: boolean }>(
+      `select h.ext_id as id, h.type, ST_Area(ST_Difference(h.geom, d.geom)::geography) as "outsideM2", ST_Contains(d.geom, h.geom) as contained
+         from hazard_sources h, admin_areas d where d.level = 'district'`,
+    );
+    for (const h of outside) {
+      if (h.type === 'flood_zone') expect(h.outsideM2, h.id).toBeLessThan(0.1);
+      else expect(h.contained, h.id).toBe(true);
+    }
+  });
+
+  it('when generated, then flood zones run a few hundred metres wide along the river edge and gas stations stand beside roads', async () => {
+    const floods = await rows<{ id: string; areaM2: number; widthM: number; shoreM: number }>(
+      `select h.ext_id as id, ST_Area(h.geom::geography) as "areaM2",
+              2 * ST_Area(h.geom::geography) / ST_Perimeter(h.geom::geography) as "widthM",
+              ST_Length(ST_Intersection(ST_Boundary(h.geom), ST_Buffer(ST_Boundary(d.geom), 1e-6))::geography) as "shoreM"
+         from hazard_sources h, admin_areas d where d.level = 'district' and h.type = 'flood_zone'`,
+    );
+    for (const f of floods) {
+      expect(f.widthM, f.id).toBeGreaterThan(100);
+      expect(f.widthM, f.id).toBeLessThan(600);
+      expect(f.shoreM, f.id).toBeGreaterThan(1000);
+    }
+    const gas = await rows<{ id: string; roadM: number }>(
+      `select h.ext_id as id, (select min(ST_Distance(h.geom::geography, b.geom::geography)) from barriers b
+                               where b.class = 'road' and ST_DWithin(b.geom, h.geom, 0.01)) as "roadM"
+         from hazard_sources h where h.type = 'gas_station'`,
+    );
+    for (const g of gas) expect(g.roadM, g.id).toBeLessThan(50);
+  });
+
+  it('when generated, then police stations, quick-response posts and fire stations lie inside the district', async () => {
+    const kinds = await rows<{ kind: string; n: number; inside: number }>(
+      `select r.kind, count(*)::int as n, count(*) filter (where ST_Contains(d.geom, r.geom))::int as inside
+         from response_points r, admin_areas d where d.level = 'district' group by r.kind order by r.kind`,
+    );
+    const byKind = Object.fromEntries(kinds.map((k) => [k.kind, k]));
+    expect(Object.keys(byKind)).toEqual(['fire_station', 'police_station', 'quick_response']);
+    for (const k of kinds) expect(k.inside, k.kind).toBe(k.n);
+    expect(byKind.police_station.n).toBeGreaterThanOrEqual(15);
+    expect(byKind.police_station.n).toBeLessThanOrEqual(20);
+    const policeGrids = data.policeGrids.features.length;
+    expect(byKind.quick_response.n).toBeGreaterThanOrEqual(policeGrids / 4);
+    expect(byKind.quick_response.n).toBeLessThanOrEqual(policeGrids / 3);
+    expect(byKind.fire_station.n).toBeGreaterThanOrEqual(3);
+    expect(new Set(data.responsePoints.features.map((f) => f.properties.id)).size).toBe(data.responsePoints.features.length);
+  });
+
+  it('when generated twice with the same seed, then the output is identical, the police layer, hazards and response points included', async () => {
     const again = await generateQixiaDemo(db.knex, { seed: SEED });
+    expect(Object.keys(again)).toEqual(['areas', 'barriers', 'addressPoints', 'policeGrids', 'hazards', 'responsePoints']);
     expect(JSON.stringify(again)).toBe(JSON.stringify(data));
   });
 });
