@@ -18,9 +18,12 @@ try {
     process.exitCode = 1;
   } else {
     const bar = progressBar('seeding Qixia demo');
-    const results = await seedDemo(db, (pct, stage) => bar.update(pct, stage));
-    bar.done();
-    for (const r of results) console.log(JSON.stringify(r));
+    const t0 = Date.now();
+    const result = await seedDemo(db, (pct, stage) => bar.update(pct, stage));
+    bar.done(`in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    for (const r of result.imports) console.log(JSON.stringify(r));
+    const { planId, grids, households, inRangeShare, seconds } = result.comprehensive;
+    console.log(JSON.stringify({ comprehensivePlan: { planId, grids, households, inRangeShare, seconds }, policePlanId: result.policePlanId }));
   }
 } finally {
   await db.close();

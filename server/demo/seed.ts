@@ -1,8 +1,27 @@
 import type { Db } from '../db/knex';
+import { findLayer, findPlanId } from '../import/import.repo';
+import type { ImportResult } from '../import/import.schema';
 import { importFeatures } from '../import/import.service';
+import { partitionArea, type PartitionResult } from '../partition/partition.service';
+import { partitionRequest } from '../planning/planning.schema';
+import { createPlansService } from '../plans/plans.service';
 import { generateQixiaDemo } from './generate';
 
 export const DEMO_SEED = 20211;
+const DISTRICT_CODE = '320113000000';
+export const DEMO_POLICE_LAYER = { layer: '警格', kind: 'police', plan: '警格 演示' } as const;
+export const DEMO_COMPREHENSIVE_PLAN = '栖霞区 演示规划';
+
+/** Shares of the progress bar (percent), roughly as the time goes on the embedded database. */
+const SHARE = { generate: 25, import: 15, partition: 60 };
+
+export interface SeedResult {
+  imports: ImportResult[];
+  /** the comprehensive plan of the whole district, published */
+  comprehensive: PartitionResult;
+  /** the police layer's plan, published */
+  policePlanId: number;
+}
 
 export async function isEmpty(db: Db): Promise<boolean> {
   const { rows } = await db.knex.raw('select not exists (select 1 from admin_areas) as empty');
@@ -10,29 +29,54 @@ export async function isEmpty(db: Db): Promise<boolean> {
 }
 
 /**
- * Seeds the Qixia demo district through the same validated import path users take:
- * areas, then barriers, then address points (each its own transaction).
+ * Seeds the Qixia demo district through the same validated import path users take (areas,
+ * barriers, address points, the police layer, hazard sources, response points; each its own
+ * transaction), then partitions the district into comprehensive grids (no micro-grids) the way
+ * the planner does. Both grid plans are published, so overlay and hazard views have a
+ * comprehensive plan and a police plan that disagree, as real ones do.
  */
-export async function seedDemo(db: Db, onProgress: (pct: number, stage: string) => void = () => {}) {
+export async function seedDemo(db: Db, onProgress: (pct: number, stage: string) => void = () => {}): Promise<SeedResult> {
   const data = await generateQixiaDemo(db.knex, {
     seed: DEMO_SEED,
-    onProgress: (stage, pct) => onProgress(pct * 0.5, stage),
+    onProgress: (stage, pct) => onProgress((pct * SHARE.generate) / 100, stage),
   });
   const steps = [
-    ['areas', data.areas],
-    ['barriers', data.barriers],
-    ['address_points', data.addressPoints],
+    { target: 'areas', fc: data.areas },
+    { target: 'barriers', fc: data.barriers },
+    { target: 'address_points', fc: data.addressPoints },
+    { target: 'grids', fc: data.policeGrids, ...DEMO_POLICE_LAYER },
+    { target: 'hazards', fc: data.hazards },
+    { target: 'response_points', fc: data.responsePoints },
   ] as const;
-  const results = [];
-  for (const [i, [target, fc]] of steps.entries()) {
-    const base = 50 + (i * 50) / steps.length;
-    results.push(await importFeatures(db, target, fc, {
+  // an import's time goes mostly with its feature count
+  const total = steps.reduce((n, s) => n + s.fc.features.length, 0);
+  let done = 0;
+  const imports: ImportResult[] = [];
+  for (const { target, fc, ...gridParams } of steps) {
+    const base = SHARE.generate + (SHARE.import * done) / total;
+    const share = (SHARE.import * fc.features.length) / total;
+    imports.push(await importFeatures(db, target, fc, {
+      ...gridParams,
       crs: 'wgs84',
       repair: false,
       filename: `demo:${target}`,
       format: 'geojson',
-      onProgress: (pct) => onProgress(base + (pct * 50) / steps.length / 100, `import ${target}`),
+      onProgress: (pct) => onProgress(base + (share * pct) / 100, `import ${target}`),
     }));
+    done += fc.features.length;
   }
-  return results;
+
+  const plans = createPlansService(db);
+  const policeLayer = await findLayer(db.knex, DEMO_POLICE_LAYER.layer);
+  const policePlanId = (await findPlanId(db.knex, policeLayer!.id, DEMO_POLICE_LAYER.plan))!;
+  await plans.publish(policePlanId);
+
+  const start = SHARE.generate + SHARE.import;
+  const comprehensive = await partitionArea(
+    db,
+    partitionRequest.parse({ areaCode: DISTRICT_CODE, plan: DEMO_COMPREHENSIVE_PLAN, micro: false }),
+    { signal: new AbortController().signal, progress: (pct, stage) => onProgress(start + (pct * SHARE.partition) / 100, `partition: ${stage ?? ''}`) },
+  );
+  await plans.publish(comprehensive.planId);
+  return { imports, comprehensive, policePlanId };
 }
