@@ -13,6 +13,7 @@ import { partitionRoutes } from './partition/partition.routes';
 import { hazardRoutes } from './hazards/hazards.routes';
 import { overlayRoutes } from './overlay/overlay.routes';
 import { reachRoutes } from './reach/reach.routes';
+import { eventRoutes } from './events/events.routes';
 import { planRoutes } from './plans/plans.routes';
 import { editingRoutes } from './editing/editing.routes';
 
@@ -28,6 +29,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use('/api', hazardRoutes(deps));
   app.use('/api', overlayRoutes(deps));
   app.use('/api', reachRoutes(deps));
+  app.use('/api', eventRoutes(deps));
   app.use('/api', planRoutes(deps));
   app.use('/api', editingRoutes(deps));
   app.use('/api', openapiRoutes());

@@ -4,7 +4,7 @@ import { route } from './errors';
 
 /** What the OpenAPI document says of one route; every API route is declared with one. */
 export interface RouteDoc {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'patch';
   /** path relative to the router's mount point, Express syntax (`/areas/:code`) */
   path: string;
   summary: string;

@@ -3,6 +3,7 @@ import * as m001 from './001_core_schema';
 import * as m002 from './002_planning';
 import * as m003 from './003_plan_edits';
 import * as m004 from './004_response_points';
+import * as m005 from './005_events';
 
 /** Migrations are listed here, not globbed, so they run the same under tsx, Vitest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Knex.Migration> = {
   '002_planning': m002,
   '003_plan_edits': m003,
   '004_response_points': m004,
+  '005_events': m005,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,72 @@
+import type { Knex } from 'knex';
+import { cellToParent } from 'h3-js';
+import type { EventRow } from './event-row';
+import type { Assignment } from './grid-index';
+
+/** Resolutions the heatmap rollups keep (res 6 ≈ 36 km² cells … res 10 ≈ 0.015 km²). */
+export const ROLLUP_RESOLUTIONS = [6, 7, 8, 9, 10] as const;
+
+/** China Standard Time (UTC+8, no daylight saving): the day an event counts in. */
+export const dayOf = (t: Date) => new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+export type AssignedEvent = EventRow & Assignment;
+
+/**
+ * Inserts events (a duplicate (source, external_id) is skipped: re-sending is harmless) and
+ * adds the inserted ones to the day rollups. Returns how many were inserted.
+ */
+export async function insertEvents(trx: Knex.Transaction, batchId: number | null, events: AssignedEvent[]): Promise<{ inserted: { id: number; index: number }[] }> {
+  if (!events.length) return { inserted: [] };
+  // ids drawn first, so the rows that come back (duplicates do not) map to their events
+  const { rows: ids } = await trx.raw(`select nextval(pg_get_serial_sequence('events', 'id'))::text as id from generate_series(1, ?)`, [events.length]);
+  const indexOf = new Map<string, number>(ids.map((r: { id: string }, i: number) => [r.id, i]));
+  const payload = events.map((e, index) => ({
+    id: ids[index].id, external_id: e.externalId, source: e.source, type: e.type, severity: e.severity,
+    occurred_at: e.occurredAt.toISOString(), reported_at: (e.reportedAt ?? new Date()).toISOString(), status: e.status,
+    attributes: e.attributes, sensitive: e.sensitive, lng: e.lng, lat: e.lat,
+    grid_code: e.gridCode, grid_kind: e.gridKind, micro_code: e.microCode, police_code: e.policeCode,
+    emergency_code: e.emergencyCode, safety_code: e.safetyCode, community_code: e.communityCode,
+    street_code: e.streetCode, district_code: e.districtCode, h3: BigInt(`0x${e.h3}`).toString(), outside: e.outside,
+  }));
+  const { rows } = await trx.raw(
+    `insert into events (id, external_id, source, type, severity, occurred_at, reported_at, status, attributes, sensitive, geom, batch_id,
+       grid_code, grid_kind, micro_code, police_code, emergency_code, safety_code, community_code, street_code, district_code, h3, outside)
+     select id, external_id, source, type, severity, occurred_at, reported_at, status, attributes, sensitive, ST_SetSRID(ST_MakePoint(lng, lat), 4326), ?,
+       grid_code, grid_kind, micro_code, police_code, emergency_code, safety_code, community_code, street_code, district_code, h3, outside
+     from json_to_recordset(?::json) as r(id bigint, external_id text, source text, type text, severity smallint, occurred_at timestamptz,
+         reported_at timestamptz, status text, attributes jsonb, sensitive jsonb, lng float8, lat float8, grid_code text, grid_kind text, micro_code text,
+         police_code text, emergency_code text, safety_code text, community_code text, street_code text, district_code text, h3 bigint, outside boolean)
+     on conflict (source, external_id) do nothing
+     returning id::text as id`,
+    [batchId, JSON.stringify(payload)],
+  );
+  const inserted = (rows as { id: string }[]).map((r) => ({ id: Number(r.id), index: indexOf.get(r.id)! }));
+  // the workflow history starts with the status each event came in with
+  await trx.raw('insert into event_status_history (event_id, status, at) select id, status, reported_at from events where id = any(?::bigint[])', [inserted.map((r) => r.id)]);
+  await addToRollups(trx, inserted.map((r) => events[r.index]));
+  return { inserted };
+}
+
+/** Adds events to event_cell_days, aggregated first so each key is written once. */
+async function addToRollups(trx: Knex.Transaction, events: AssignedEvent[]): Promise<void> {
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    const day = dayOf(e.occurredAt);
+    for (const res of ROLLUP_RESOLUTIONS) {
+      const key = `${res}|${day}|${cellToParent(e.h3, res)}|${e.type}|${e.severity}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  if (!counts.size) return;
+  const rows = [...counts].map(([key, events]) => {
+    const [res, day, cell, type, severity] = key.split('|');
+    return { res: Number(res), day, cell: BigInt(`0x${cell}`).toString(), type, severity: Number(severity), events };
+  });
+  await trx.raw(
+    `insert into event_cell_days (res, day, cell, type, severity, events)
+     select res, day, cell, type, severity, events
+     from json_to_recordset(?::json) as r(res smallint, day date, cell bigint, type text, severity smallint, events int)
+     on conflict (res, day, cell, type, severity) do update set events = event_cell_days.events + excluded.events`,
+    [JSON.stringify(rows)],
+  );
+}

@@ -1,0 +1,92 @@
+import express from 'express';
+import type { AppDeps } from '../deps';
+import { apiRouter } from '../http/api-router';
+import { AppError, badRequest, conflict, notFound } from '../http/errors';
+import { parseOr400 } from '../http/validate';
+import { reprojectToWgs84 } from '../import/reproject';
+import { EVENT_STATUSES } from '../db/migrations/005_events';
+import { readEventRow } from './event-row';
+import { eventDetail, listEvents, setStatus, storedId } from './events-read.repo';
+import { insertEvents } from './events.repo';
+import { assignQuery, bulkQuery, eventIdParams, listEventsQuery, singleQuery, statusBody } from './events.schema';
+import { GridIndex } from './grid-index';
+import { ingestEvents } from './ingest';
+import { featureRecord, recordsFrom } from './record-streams';
+
+const detailsNotAllowed = () => new AppError(403, 'details_not_allowed', 'single events are not shown to this caller (EVENT_DETAILS=false); use the heatmaps');
+
+export function eventRoutes({ db, config }: AppDeps) {
+  const { router, add } = apiRouter('/api');
+  router.use('/events', (req, res, next) => (req.path === '/bulk' ? next() : express.json({ limit: '1mb' })(req, res, next)));
+
+  // the assignment index, rebuilt when a plan was published or archived since it was built
+  let index: Promise<GridIndex> | null = null;
+  const currentIndex = async () => {
+    const built = await (index ??= GridIndex.load(db.knex));
+    const fresh = await built.refresh(db.knex);
+    if (fresh !== built) index = Promise.resolve(fresh);
+    return fresh;
+  };
+
+  add({ method: 'post', path: '/events/bulk', summary: 'Bulk ingest of events (NDJSON, CSV or GeoJSON, streamed): each row checked and assigned to its grids and H3 cell; bad rows reported by number; re-sending writes no duplicates', tag: 'events', query: bulkQuery, body: ['application/x-ndjson', 'text/csv', 'application/geo+json'] }, async (req, res) => {
+    const q = parseOr400(bulkQuery, req.query);
+    const result = await ingestEvents(db.knex, await currentIndex(), recordsFrom(req, q.format), q);
+    res.status(result.accepted ? 201 : 200).json({ ...result, ...(result.rejected && { rejectsUrl: `/api/events/batches/${result.batchId}/rejects` }) });
+  });
+
+  add({ method: 'post', path: '/events', summary: 'One event (JSON object or GeoJSON Point feature); answers it with where it was assigned; re-sending the same source and external id answers the stored one', tag: 'events', query: singleQuery, status: 201 }, async (req, res) => {
+    const q = parseOr400(singleQuery, req.query);
+    const body: unknown = req.body;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_body', 'the body must be one JSON object (an event) or a GeoJSON Feature');
+    const record = (body as { type?: unknown }).type === 'Feature' ? featureRecord(body) : { record: body as Record<string, unknown> };
+    const read = 'record' in record ? readEventRow(record.record, q.crs, q.source) : record;
+    if ('reason' in read) throw badRequest('invalid_event', `the event is invalid: ${read.reason}`);
+    const event = { ...read.row, ...(await currentIndex()).assign(read.row.lng, read.row.lat) };
+    const { inserted } = await db.knex.transaction((trx) => insertEvents(trx, null, [event]));
+    const id = inserted[0]?.id ?? (await storedId(db.knex, event.source, event.externalId!));
+    res.status(inserted.length ? 201 : 200).json({ duplicate: !inserted.length, event: await eventDetail(db.knex, id, config.EVENT_DETAILS) });
+  });
+
+  add({ method: 'get', path: '/events/assign', summary: 'Dispatch answer without storing: the grid, police grid, emergency and safety grid and areas a point falls in', tag: 'events', query: assignQuery }, async (req, res) => {
+    const q = parseOr400(assignQuery, req.query);
+    const [lng, lat] = reprojectToWgs84({ type: 'Point', coordinates: [q.lng, q.lat] }, q.crs).coordinates;
+    res.json({ lng, lat, ...(await currentIndex()).assign(lng, lat) });
+  });
+
+  add({ method: 'get', path: '/events/batches/:id', summary: 'One ingest batch: rows, accepted, duplicates, rejected', tag: 'events' }, async (req, res) => {
+    const { id } = parseOr400(eventIdParams, req.params, 'path');
+    const { rows } = await db.knex.raw('select id, source, format, crs, mode, rows, accepted, duplicates, rejected, created_at from event_batches where id = ?', [id]);
+    if (!rows.length) throw notFound(`batch ${id}`);
+    res.json(rows[0]);
+  });
+
+  add({ method: 'get', path: '/events/batches/:id/rejects', summary: "A batch's rejected rows as CSV: row, reason, record", tag: 'events', produces: 'text/csv' }, async (req, res) => {
+    const { id } = parseOr400(eventIdParams, req.params, 'path');
+    const { rows } = await db.knex.raw('select rejects_csv from event_batches where id = ?', [id]);
+    if (!rows.length) throw notFound(`batch ${id}`);
+    res.type('text/csv; charset=utf-8').attachment(`rejects-${id}.csv`).send(rows[0].rejects_csv ?? '\ufeffrow,reason,record\r\n');
+  });
+
+  add({ method: 'get', path: '/events', summary: 'Events by grid, police grid, type and time, newest first, paged (details only where allowed)', tag: 'events', query: listEventsQuery }, async (req, res) => {
+    if (!config.EVENT_DETAILS) throw detailsNotAllowed();
+    res.json(await listEvents(db.knex, parseOr400(listEventsQuery, req.query)));
+  });
+
+  add({ method: 'get', path: '/events/:id', summary: 'One event with its assignment and status history (sensitive fields only where allowed)', tag: 'events' }, async (req, res) => {
+    const { id } = parseOr400(eventIdParams, req.params, 'path');
+    if (!config.EVENT_DETAILS) throw detailsNotAllowed();
+    res.json(await eventDetail(db.knex, id, true));
+  });
+
+  add({ method: 'patch', path: '/events/:id/status', summary: 'Moves an event one step along 接单 → 核单 → 派单 → 办单 → 交单 → 评单, recording the step', tag: 'events' }, async (req, res) => {
+    const { id } = parseOr400(eventIdParams, req.params, 'path');
+    const body = parseOr400(statusBody, req.body ?? {}, 'body');
+    const { rows } = await db.knex.raw('select status from events where id = ?', [id]);
+    if (!rows.length) throw notFound(`event ${id}`);
+    const from = EVENT_STATUSES.indexOf(rows[0].status), to = EVENT_STATUSES.indexOf(body.status);
+    if (to !== from + 1) throw conflict('invalid_transition', `event ${id} is '${rows[0].status}'; the next step is '${EVENT_STATUSES[from + 1] ?? 'none (evaluated is the last)'}', not '${body.status}'`);
+    await setStatus(db.knex, id, body.status, body.note ?? null);
+    res.json(await eventDetail(db.knex, id, config.EVENT_DETAILS));
+  });
+  return router;
+}

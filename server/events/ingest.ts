@@ -1,0 +1,95 @@
+import type { Knex } from 'knex';
+import { AppError } from '../http/errors';
+import type { ImportCrs } from '../import/import.schema';
+import { readEventRow } from './event-row';
+import { insertEvents, type AssignedEvent } from './events.repo';
+import type { GridIndex } from './grid-index';
+import type { EventFormat, NumberedRecord } from './record-streams';
+
+export const INGEST_MODES = ['all', 'keep_good'] as const;
+export type IngestMode = (typeof INGEST_MODES)[number];
+
+/** Events written per statement. */
+const CHUNK = 5000;
+/** Rejected rows listed in an answer (all of them go in the rejects file). */
+const LISTED_REJECTS = 100;
+
+export interface Reject { row: number; reason: string; raw: string }
+
+export interface IngestResult {
+  batchId: number | null;
+  rows: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  outside: number;
+  rejects: Reject[];
+}
+
+/**
+ * One batch of events: each record read, checked and assigned to its grids and H3 cell in
+ * process, then written in chunks inside one transaction, with the rollups. Mode `all` writes
+ * nothing when any row is bad (a 400 listing them); `keep_good` writes the good rows and keeps
+ * every reject (row number, reason, the record) as a CSV file on the batch. Re-sending a batch
+ * writes no duplicates: events are unique per (source, external_id).
+ */
+export async function ingestEvents(
+  knex: Knex,
+  index: GridIndex,
+  records: AsyncIterable<NumberedRecord>,
+  opts: { format: EventFormat; crs: ImportCrs; mode: IngestMode; source: string; onProgress?: (rows: number) => void },
+): Promise<IngestResult> {
+  const result: IngestResult = { batchId: null, rows: 0, accepted: 0, duplicates: 0, rejected: 0, outside: 0, rejects: [] };
+  const allRejects: Reject[] = [];
+  await knex.transaction(async (trx) => {
+    const { rows: [batch] } = await trx.raw(
+      `insert into event_batches (source, format, crs, mode, rows, accepted, duplicates, rejected) values (?, ?, ?, ?, 0, 0, 0, 0) returning id`,
+      [opts.source, opts.format, opts.crs, opts.mode]);
+    let chunk: AssignedEvent[] = [];
+    const flush = async () => {
+      if (opts.mode === 'all' && allRejects.length) { chunk = []; return; } // doomed: stop writing, keep reading to list every bad row
+      const { inserted } = await insertEvents(trx, batch.id, chunk);
+      result.accepted += inserted.length;
+      result.duplicates += chunk.length - inserted.length;
+      result.outside += inserted.filter((r) => chunk[r.index].outside).length;
+      chunk = [];
+      opts.onProgress?.(result.rows);
+    };
+    for await (const item of readable(records, opts.format, () => result.rows)) {
+      result.rows++;
+      const read = 'record' in item ? readEventRow(item.record, opts.crs, opts.source) : { reason: item.reason };
+      if ('reason' in read) {
+        allRejects.push({ row: item.row, reason: read.reason, raw: 'raw' in item ? item.raw : JSON.stringify(item.record) });
+        continue;
+      }
+      chunk.push({ ...read.row, ...index.assign(read.row.lng, read.row.lat) });
+      if (chunk.length >= CHUNK) await flush();
+    }
+    await flush();
+    result.rejected = allRejects.length;
+    result.rejects = allRejects.slice(0, LISTED_REJECTS);
+    if (opts.mode === 'all' && allRejects.length) {
+      throw new AppError(400, 'invalid_events', `${allRejects.length} of ${result.rows} events are invalid (first: row ${allRejects[0].row}, ${allRejects[0].reason}); nothing was written`, { rejects: result.rejects, rejected: allRejects.length });
+    }
+    await trx.raw(`update event_batches set rows = ?, accepted = ?, duplicates = ?, rejected = ?, rejects_csv = ? where id = ?`,
+      [result.rows, result.accepted, result.duplicates, result.rejected, allRejects.length ? rejectsCsv(allRejects) : null, batch.id]);
+    result.batchId = batch.id;
+  });
+  return result;
+}
+
+/** The records, a failure to read them (a broken CSV quote, say) becoming a 400. */
+async function* readable(records: AsyncIterable<NumberedRecord>, format: EventFormat, rowsRead: () => number): AsyncGenerator<NumberedRecord> {
+  try {
+    yield* records;
+  } catch (e) {
+    throw new AppError(400, 'unreadable_batch', `the ${format} body could not be read after row ${rowsRead()}: ${(e as Error).message}; nothing was written`);
+  }
+}
+
+const csvCell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** row,reason,record: what a sender needs to fix and re-send the rejected rows. */
+export function rejectsCsv(rejects: Reject[]): string {
+  return '\ufeffrow,reason,record\r\n' + rejects.map((r) => [String(r.row), r.reason, r.raw].map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
