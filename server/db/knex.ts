@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import knexLib, { type Knex } from 'knex';
 import type pg from 'pg';
 import ClientPGLite from 'knex-pglite';
@@ -36,6 +38,8 @@ export async function openDb(opts: { url?: string; dataDir?: string }): Promise<
     });
   } else {
     backend = 'embedded';
+    // PGlite makes its own folder but not missing parents (a fresh clone has no .data/)
+    if (opts.dataDir && !opts.dataDir.includes('://')) mkdirSync(path.dirname(path.resolve(opts.dataDir)), { recursive: true });
     const pglite = await PGlite.create(opts.dataDir ?? 'memory://', { extensions: { postgis } });
     knex = knexLib({ client: ClientPGLite as unknown as typeof knexLib.Client, connection: { pglite } as never });
   }

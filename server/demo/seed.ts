@@ -5,15 +5,21 @@ import { importFeatures } from '../import/import.service';
 import { partitionArea, type PartitionResult } from '../partition/partition.service';
 import { partitionRequest } from '../planning/planning.schema';
 import { createPlansService } from '../plans/plans.service';
+import { generateLayer } from '../overlay/generate-layer';
 import { generateQixiaDemo } from './generate';
 
 export const DEMO_SEED = 20211;
 const DISTRICT_CODE = '320113000000';
 export const DEMO_POLICE_LAYER = { layer: '警格', kind: 'police', plan: '警格 演示' } as const;
 export const DEMO_COMPREHENSIVE_PLAN = '栖霞区 演示规划';
+/** An emergency grid per community; safety-supervision grids about one per 20 comprehensive grids. */
+export const DEMO_GENERATED_LAYERS = [
+  { kind: 'emergency', layer: '应急格', plan: '按社区生成', by: 'community' },
+  { kind: 'safety', layer: '安监格', plan: '按数量生成', by: 'count', count: 52 },
+] as const;
 
 /** Shares of the progress bar (percent), roughly as the time goes on the embedded database. */
-const SHARE = { generate: 25, import: 15, partition: 60 };
+const SHARE = { generate: 25, import: 15, partition: 58, generatedLayers: 2 };
 
 export interface SeedResult {
   imports: ImportResult[];
@@ -32,8 +38,9 @@ export async function isEmpty(db: Db): Promise<boolean> {
  * Seeds the Qixia demo district through the same validated import path users take (areas,
  * barriers, address points, the police layer, hazard sources, response points; each its own
  * transaction), then partitions the district into comprehensive grids (no micro-grids) the way
- * the planner does. Both grid plans are published, so overlay and hazard views have a
- * comprehensive plan and a police plan that disagree, as real ones do.
+ * the planner does, and generates an emergency and a safety layer from those grids. Every plan is
+ * published, so overlay and hazard views have a comprehensive plan and a police plan that
+ * disagree, as real ones do, and events are assigned to every layer.
  */
 export async function seedDemo(db: Db, onProgress: (pct: number, stage: string) => void = () => {}): Promise<SeedResult> {
   const data = await generateQixiaDemo(db.knex, {
@@ -78,5 +85,11 @@ export async function seedDemo(db: Db, onProgress: (pct: number, stage: string) 
     { signal: new AbortController().signal, progress: (pct, stage) => onProgress(start + (pct * SHARE.partition) / 100, `partition: ${stage ?? ''}`) },
   );
   await plans.publish(comprehensive.planId);
+  // the emergency and safety bureaus have no layers of their own: both are generated from the grids
+  for (const [i, layer] of DEMO_GENERATED_LAYERS.entries()) {
+    onProgress(100 - SHARE.generatedLayers * (1 - i / DEMO_GENERATED_LAYERS.length), `generate ${layer.layer}`);
+    await plans.publish((await generateLayer(db.knex, { comprehensive: comprehensive.planId, ...layer })).planId);
+  }
+  onProgress(100, 'done');
   return { imports, comprehensive, policePlanId };
 }

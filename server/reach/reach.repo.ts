@@ -47,7 +47,7 @@ export async function reachAreas(knex: Knex, srid: number, origins: [number, num
          select ST_Buffer(d.geom, :off, 'quad_segs=4')
          from ST_Dump(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(:lines), 4326), cast(:srid as int))) d
          where cast(:off as float8) > 0 and cast(:hasLines as boolean)
-       ), area as (select ST_Multi(ST_Union(g)) as g from parts)
+       ), area as (select ST_Multi(ST_Union(g, 0.01)) as g from parts) -- snap-rounded to 1 cm: the embedded GEOS fails silently on floating unions
        select ST_AsGeoJSON(ST_Transform(g, 4326), 7) as geojson, ST_Area(g) as m2 from area`,
       {
         points: JSON.stringify({ type: 'MultiPoint', coordinates: origins }),

@@ -41,7 +41,7 @@ describe('seedDemo', () => {
     expect(await isEmpty(db)).toBe(false);
   });
 
-  it('when seeded, then a comprehensive plan of the whole district and the police plan are both published', async () => {
+  it('when seeded, then a comprehensive plan of the whole district, the police plan and generated emergency and safety plans are published', async () => {
     const plans = await rows<{ layer: string; kind: string; id: number; status: string; grids: number }>(
       `select l.name as layer, l.kind, p.id, p.status, (select count(*)::int from grids g where g.plan_id = p.id) as grids
          from grid_plans p join grid_layers l on l.id = p.layer_id order by p.id`,
@@ -49,6 +49,8 @@ describe('seedDemo', () => {
     expect(plans).toEqual([
       { layer: '警格', kind: 'police', id: result.policePlanId, status: 'published', grids: result.imports[3].inserted },
       { layer: '综合网格', kind: 'comprehensive', id: result.comprehensive.planId, status: 'published', grids: result.comprehensive.grids },
+      { layer: '应急格', kind: 'emergency', id: expect.any(Number), status: 'published', grids: 129 }, // one per community
+      { layer: '安监格', kind: 'safety', id: expect.any(Number), status: 'published', grids: 52 },
     ]);
     expect(result.comprehensive.grids).toBeGreaterThanOrEqual(COMPREHENSIVE_GRIDS.min);
     expect(result.comprehensive.grids).toBeLessThanOrEqual(COMPREHENSIVE_GRIDS.max);
