@@ -1,13 +1,7 @@
 import type { Knex } from 'knex';
-import { cellToParent } from 'h3-js';
 import type { EventRow } from './event-row';
 import type { Assignment } from './grid-index';
-
-/** Resolutions the heatmap rollups keep (res 6 ≈ 36 km² cells … res 10 ≈ 0.015 km²). */
-export const ROLLUP_RESOLUTIONS = [6, 7, 8, 9, 10] as const;
-
-/** China Standard Time (UTC+8, no daylight saving): the day an event counts in. */
-export const dayOf = (t: Date) => new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+import { addToRollups } from './rollups';
 
 export type AssignedEvent = EventRow & Assignment;
 
@@ -45,28 +39,4 @@ export async function insertEvents(trx: Knex.Transaction, batchId: number | null
   await trx.raw('insert into event_status_history (event_id, status, at) select id, status, reported_at from events where id = any(?::bigint[])', [inserted.map((r) => r.id)]);
   await addToRollups(trx, inserted.map((r) => events[r.index]));
   return { inserted };
-}
-
-/** Adds events to event_cell_days, aggregated first so each key is written once. */
-async function addToRollups(trx: Knex.Transaction, events: AssignedEvent[]): Promise<void> {
-  const counts = new Map<string, number>();
-  for (const e of events) {
-    const day = dayOf(e.occurredAt);
-    for (const res of ROLLUP_RESOLUTIONS) {
-      const key = `${res}|${day}|${cellToParent(e.h3, res)}|${e.type}|${e.severity}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-  }
-  if (!counts.size) return;
-  const rows = [...counts].map(([key, events]) => {
-    const [res, day, cell, type, severity] = key.split('|');
-    return { res: Number(res), day, cell: BigInt(`0x${cell}`).toString(), type, severity: Number(severity), events };
-  });
-  await trx.raw(
-    `insert into event_cell_days (res, day, cell, type, severity, events)
-     select res, day, cell, type, severity, events
-     from json_to_recordset(?::json) as r(res smallint, day date, cell bigint, type text, severity smallint, events int)
-     on conflict (res, day, cell, type, severity) do update set events = event_cell_days.events + excluded.events`,
-    [JSON.stringify(rows)],
-  );
 }

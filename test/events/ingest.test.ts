@@ -142,9 +142,9 @@ describe('POST /api/events/bulk', () => {
   });
 
   it('when events are stored, then the rollups hold each of them once at every resolution', async () => {
-    const { rows } = await db.knex.raw(`select res, sum(events)::int as n from event_cell_days group by res order by res`);
+    const { rows } = await db.knex.raw(`select res, period, (type = '*') as all_types, sum(n1 + n2 + n3 + n4 + n5)::int as n from event_cells group by 1, 2, 3 order by 1, 2, 3`);
     const total = await count();
-    expect(rows).toEqual([6, 7, 8, 9, 10].map((res) => ({ res, n: total })));
+    expect(rows).toEqual([6, 7, 8, 9, 10].flatMap((res) => ['d', 'm'].flatMap((period) => [false, true].map((all) => ({ res, period, all_types: all, n: total })))));
   });
 
   it('when a CSV body is broken, then the 400 says where and nothing is written', async () => {

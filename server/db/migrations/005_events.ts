@@ -7,8 +7,10 @@ export const EVENT_STATUSES = ['received', 'verified', 'dispatched', 'handled', 
  * Events as the command centre keeps them: one row per event, idempotent per (source,
  * external_id), with the grids, areas and H3 cell it was assigned on ingest (`outside` when no
  * grid holds it), fields that identify people apart in `sensitive`, and its workflow history.
- * `event_cell_days` is the rollup the heatmaps read: events per day, H3 resolution, cell, type
- * and severity, kept current by the ingest.
+ * `event_cells` is the rollup the heatmaps read, kept current by the ingest: per H3 resolution,
+ * day ('d') or month ('m'), cell and type (and '*' for all types), the events of each severity
+ * (n1…n5) and their decay growth g = Σ 2^(days since 2020-01-01 / half-life) (g1…g5), from
+ * which a decayed risk score at any time T is 2^(−T/half-life) × Σ weights × g.
  */
 export async function up(knex: Knex): Promise<void> {
   await runStatements(knex, `
@@ -57,18 +59,19 @@ export async function up(knex: Knex): Promise<void> {
       note text
     );
     create index event_status_history_event on event_status_history (event_id);
-    create table event_cell_days (
+    create table event_cells (
       res smallint not null,
-      day date not null,
+      period char(1) not null check (period in ('d', 'm')),
+      start date not null,
       cell bigint not null,
       type text not null,
-      severity smallint not null,
-      events int not null,
-      primary key (res, day, cell, type, severity)
+      n1 int not null default 0, n2 int not null default 0, n3 int not null default 0, n4 int not null default 0, n5 int not null default 0,
+      g1 float8 not null default 0, g2 float8 not null default 0, g3 float8 not null default 0, g4 float8 not null default 0, g5 float8 not null default 0,
+      primary key (res, period, start, type, cell)
     )
   `);
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw('drop table if exists event_cell_days, event_status_history, event_batches cascade');
+  await knex.raw('drop table if exists event_cells, event_status_history, event_batches cascade');
 }
