@@ -14,6 +14,7 @@ import { hazardRoutes } from './hazards/hazards.routes';
 import { overlayRoutes } from './overlay/overlay.routes';
 import { reachRoutes } from './reach/reach.routes';
 import { eventRoutes } from './events/events.routes';
+import { riskRoutes } from './risk/risk.routes';
 import { planRoutes } from './plans/plans.routes';
 import { editingRoutes } from './editing/editing.routes';
 
@@ -30,6 +31,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use('/api', overlayRoutes(deps));
   app.use('/api', reachRoutes(deps));
   app.use('/api', eventRoutes(deps));
+  app.use('/api', riskRoutes(deps));
   app.use('/api', planRoutes(deps));
   app.use('/api', editingRoutes(deps));
   app.use('/api', openapiRoutes());

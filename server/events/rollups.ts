@@ -1,15 +1,16 @@
 import type { Knex } from 'knex';
 import { cellToParent } from 'h3-js';
+import { DEFAULT_RISK_MODEL } from '../risk/risk-model';
 import type { AssignedEvent } from './events.repo';
 
 /** Resolutions the heatmap rollups keep (res 6 ≈ 36 km² cells … res 10 ≈ 0.015 km²). */
 export const ROLLUP_RESOLUTIONS = [6, 7, 8, 9, 10] as const;
 
 /**
- * Half-life of the risk score's time decay, in days. The rollups store each event's decay
- * growth under it, so changing it means re-ingesting the events.
+ * Half-life of the risk score's time decay, in days: the risk model's. The rollups store each
+ * event's decay growth under it, so changing it means re-ingesting the events.
  */
-export const DECAY_HALF_LIFE_DAYS = 30;
+export const DECAY_HALF_LIFE_DAYS = DEFAULT_RISK_MODEL.halfLifeDays;
 
 /** Decay growth is counted in days from here (China Standard Time midnight). */
 export const DECAY_EPOCH_MS = Date.UTC(2019, 11, 31, 16); // 2020-01-01T00:00+08:00

@@ -1,0 +1,64 @@
+import type { Knex } from 'knex';
+import { DECAY_EPOCH_MS } from '../events/rollups';
+import { notFound } from '../http/errors';
+import { exposurePlan } from '../hazards/exposure.repo';
+import { hazardPointsAt, loadHazards } from './hazard-scores';
+import { DEFAULT_RISK_MODEL, rankGrids, type GridRank, type RiskModel } from './risk-model';
+import type { DayWindow } from './time-window';
+
+const DAY_MS = 86_400_000;
+const cstMidnight = (day: string) => new Date(`${day}T00:00:00+08:00`).toISOString();
+
+export interface GridRisk extends GridRank { name: string | null; events: number; hazardPoints: number }
+
+/**
+ * Risk points of every grid of a plan over a window — its events' points (type × severity ×
+ * decay to the window's end) plus hazard proximity at a point inside it — ranked within its
+ * street and district (平安指数 = 100 − risk index). Riskiest first.
+ */
+export async function gridRisk(knex: Knex, window: DayWindow, opts: { plan?: number; street?: string; types?: string[] }, model: RiskModel = DEFAULT_RISK_MODEL): Promise<{ planId: number | null; grids: GridRisk[] }> {
+  const planId = await exposurePlan(knex, opts.plan);
+  if (planId === null) return { planId, grids: [] };
+  const { rows: grids } = await knex.raw(
+    `select g.code, g.name, s.code::text as street, s.parent_code::text as district, ST_X(ST_PointOnSurface(g.geom)) as lng, ST_Y(ST_PointOnSurface(g.geom)) as lat
+     from grids g join admin_areas c on c.code = g.area_code join admin_areas s on s.code = c.parent_code
+     where g.plan_id = ? and g.kind in ('comprehensive', 'dedicated') ${opts.street ? 'and s.code = ?' : ''}`,
+    [planId, ...(opts.street ? [opts.street] : [])]);
+  const { rows: sums } = await knex.raw(
+    `select grid_code, type, severity, count(*)::int as n,
+            sum(power(2, (extract(epoch from occurred_at) * 1000 - ?) / ? / ?)) as growth
+     from events where occurred_at >= ? and occurred_at < ? and grid_code is not null ${opts.types ? 'and type = any(?::text[])' : ''}
+     group by 1, 2, 3`,
+    [DECAY_EPOCH_MS, DAY_MS, model.halfLifeDays, cstMidnight(window.from), cstMidnight(window.to), ...(opts.types ? [opts.types] : [])]);
+  const decayAtEnd = 2 ** (-(Date.parse(cstMidnight(window.to)) - DECAY_EPOCH_MS) / DAY_MS / model.halfLifeDays);
+  const byGrid = new Map<string, { points: number; events: number }>();
+  for (const s of sums as { grid_code: string; type: string; severity: number; n: number; growth: number }[]) {
+    const typeWeight = Object.hasOwn(model.weightsByType, s.type) ? model.weightsByType[s.type] : model.defaultTypeWeight;
+    const g = byGrid.get(s.grid_code) ?? { points: 0, events: 0 };
+    g.points += typeWeight * model.severityWeights[s.severity] * Number(s.growth) * decayAtEnd;
+    g.events += s.n;
+    byGrid.set(s.grid_code, g);
+  }
+  const hazards = await loadHazards(knex);
+  const scored = grids.map((g: { code: string; name: string | null; street: string; district: string; lng: number; lat: number }) => {
+    const hazardPoints = hazardPointsAt(hazards, g.lng, g.lat, model);
+    const e = byGrid.get(g.code);
+    return { grid: g.code, name: g.name, streetCode: g.street, districtCode: g.district, score: (e?.points ?? 0) + hazardPoints, events: e?.events ?? 0, hazardPoints };
+  });
+  const ranked = rankGrids(scored).map((r, i) => ({ ...r, name: scored[i].name, events: scored[i].events, hazardPoints: scored[i].hazardPoints }));
+  return { planId, grids: ranked.sort((a, b) => b.score - a.score || a.grid.localeCompare(b.grid)) };
+}
+
+/** Events of one grid per day, week or month (China Standard Time) and type. */
+export async function gridTimeline(knex: Knex, code: string, window: DayWindow, bucket: 'day' | 'week' | 'month', types?: string[]) {
+  const { rows: known } = await knex.raw('select 1 from grids where code = ? limit 1', [code]);
+  if (!known.length) throw notFound(`grid ${code}`);
+  const { rows } = await knex.raw(
+    `select to_char(date_trunc(?, (occurred_at at time zone 'UTC') + interval '8 hours'), 'YYYY-MM-DD') as start, type, count(*)::int as n
+     from events where grid_code = ? and occurred_at >= ? and occurred_at < ? ${types ? 'and type = any(?::text[])' : ''}
+     group by 1, 2 order by 1, 2`,
+    [bucket, code, cstMidnight(window.from), cstMidnight(window.to), ...(types ? [types] : [])]);
+  const buckets = new Map<string, Record<string, number>>();
+  for (const r of rows as { start: string; type: string; n: number }[]) buckets.set(r.start, { ...(buckets.get(r.start) ?? {}), [r.type]: r.n });
+  return { grid: code, bucket, window, buckets: [...buckets].map(([start, counts]) => ({ start, counts, total: Object.values(counts).reduce((a, b) => a + b, 0) })) };
+}

@@ -1,0 +1,60 @@
+import type { Knex } from 'knex';
+import type { Geometry } from 'geojson';
+import { bbox, pointToLineDistance, pointToPolygonDistance } from '@turf/turf';
+import { cellToLatLng, getHexagonEdgeLengthAvg, gridDisk, latLngToCell } from 'h3-js';
+import { DEFAULT_RINGS_M, RINGS_BY_TYPE_M } from '../hazards/hazards.schema';
+import { metresBetween } from '../reach/road-isochrone';
+import { hazardProximityScore, type RiskModel } from './risk-model';
+
+export interface Hazard { type: string; level: string | null; geometry: Geometry; centre: [number, number] }
+
+/** Metres from a point to a hazard source's geometry (0 inside a polygon). */
+function distanceM(lng: number, lat: number, g: Geometry): number {
+  switch (g.type) {
+    case 'Point': return metresBetween([lng, lat], g.coordinates as [number, number]);
+    case 'Polygon': case 'MultiPolygon': return Math.max(0, pointToPolygonDistance([lng, lat], g, { units: 'meters' }));
+    case 'LineString': return pointToLineDistance([lng, lat], g, { units: 'meters' });
+    case 'MultiLineString': return Math.min(...g.coordinates.map((line) => pointToLineDistance([lng, lat], { type: 'LineString', coordinates: line }, { units: 'meters' })));
+    case 'MultiPoint': return Math.min(...g.coordinates.map((c) => metresBetween([lng, lat], c as [number, number])));
+    default: return Infinity;
+  }
+}
+
+/**
+ * Hazard proximity risk points per H3 cell at `res`: each hazard source adds its level's weight,
+ * stepped down ring by ring (its type's ring distances), to the cells whose centres lie within
+ * its outermost ring. Cells are found around the source's centre by grid distance; `keep`
+ * filters them (e.g. to a bbox) before any distance is measured.
+ */
+export async function hazardScores(knex: Knex, res: number, model: RiskModel, keep: (cell: string) => boolean): Promise<Map<string, number>> {
+  const hazards = await loadHazards(knex);
+  const scores = new Map<string, number>();
+  const edgeM = getHexagonEdgeLengthAvg(res, 'm');
+  for (const h of hazards) {
+    const ringsM = RINGS_BY_TYPE_M[h.type] ?? DEFAULT_RINGS_M;
+    const reachM = Math.max(...ringsM) + extentM(h);
+    for (const cell of gridDisk(latLngToCell(h.centre[1], h.centre[0], res), Math.ceil(reachM / (1.5 * edgeM)) + 1)) {
+      if (!keep(cell)) continue;
+      const [lat, lng] = cellToLatLng(cell);
+      const score = hazardProximityScore(distanceM(lng, lat, h.geometry), ringsM, h.level, model);
+      if (score > 0) scores.set(cell, (scores.get(cell) ?? 0) + score);
+    }
+  }
+  return scores;
+}
+
+export async function loadHazards(knex: Knex): Promise<Hazard[]> {
+  const { rows } = await knex.raw(
+    `select type, level, ST_AsGeoJSON(geom, 7)::json as geometry, ST_X(ST_PointOnSurface(geom)) as lng, ST_Y(ST_PointOnSurface(geom)) as lat from hazard_sources`);
+  return rows.map((r: { type: string; level: string | null; geometry: Geometry; lng: number; lat: number }) => ({ ...r, centre: [r.lng, r.lat] }));
+}
+
+/** Hazard proximity risk points at a position, from every source. */
+export const hazardPointsAt = (hazards: Hazard[], lng: number, lat: number, model: RiskModel): number =>
+  hazards.reduce((sum, h) => sum + hazardProximityScore(distanceM(lng, lat, h.geometry), RINGS_BY_TYPE_M[h.type] ?? DEFAULT_RINGS_M, h.level, model), 0);
+
+/** How far a source's geometry reaches from its centre, metres: to the farthest bbox corner. */
+function extentM(h: Hazard): number {
+  const [x0, y0, x1, y1] = bbox(h.geometry);
+  return Math.max(...([[x0, y0], [x0, y1], [x1, y0], [x1, y1]] as [number, number][]).map((c) => metresBetween(h.centre, c)));
+}

@@ -1,0 +1,116 @@
+import type { Knex } from 'knex';
+import { DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS } from '../events/rollups';
+import { giStar } from './gi-star';
+import { eventRange, windowSums, type CellTypeSums } from './heatmap.repo';
+import { hazardScores } from './hazard-scores';
+import { cellScores, DEFAULT_RISK_MODEL, type RiskModel } from './risk-model';
+import { resolutionForZoom, type HeatmapQuery } from './risk.schema';
+import { bboxCells, districtCells } from './study-area';
+import { suppressSmallCounts } from './suppression';
+import type { DayWindow } from './time-window';
+
+/** Past this many cells, a bbox filters the answer in process instead of in the query. */
+const MAX_FILTER_CELLS = 20_000;
+const DAY_MS = 86_400_000;
+
+export interface HeatmapAnswer {
+  res: number;
+  metric: HeatmapQuery['metric'];
+  window: DayWindow;
+  types: string[] | null;
+  /** small counts folded into parent cells or hidden (no detail access) */
+  suppressed: boolean;
+  /** column-wise: entry i of each array belongs to cells[i] */
+  cells: string[];
+  counts: number[];
+  /** count; risk index 0–100; Gi* z-score */
+  values: number[];
+  /** risk: percentile rank 0–100 */
+  percentiles?: number[];
+  /** hotspot: confidence bin −3…3 (99/95/90 % cold … hot) */
+  bins?: number[];
+  domain: [number, number];
+  totalEvents: number;
+}
+
+/** The window asked for, or the year up to the day after the last event. */
+export async function resolveWindow(knex: Knex, q: { from?: string; to?: string }): Promise<DayWindow> {
+  const to = q.to ?? (await lastDayAfter(knex));
+  const from = q.from ?? new Date(Date.parse(to) - 365 * DAY_MS).toISOString().slice(0, 10);
+  return { from, to };
+}
+
+async function lastDayAfter(knex: Knex): Promise<string> {
+  const { last } = await eventRange(knex);
+  return new Date((last ? Date.parse(last) : Date.now()) + DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Risk points of one cell-type sum at the window's end: type weight × Σ severity weight × decay growth × 2^(−T/h). */
+function riskPoints(s: CellTypeSums, endMs: number, model: RiskModel): number {
+  if (model.halfLifeDays !== DECAY_HALF_LIFE_DAYS) throw new RangeError(`the rollups hold decay at a ${DECAY_HALF_LIFE_DAYS}-day half-life, not ${model.halfLifeDays}`);
+  const typeWeight = Object.hasOwn(model.weightsByType, s.type) ? model.weightsByType[s.type] : model.defaultTypeWeight;
+  const decayAtEnd = 2 ** (-(endMs - DECAY_EPOCH_MS) / DAY_MS / DECAY_HALF_LIFE_DAYS);
+  return typeWeight * s.g.reduce((sum, g, i) => sum + model.severityWeights[i + 1] * g, 0) * decayAtEnd;
+}
+
+/**
+ * The heatmap of a window: events per H3 cell from the rollups, as counts, risk (event points
+ * with decay at the window's end plus hazard proximity, as a 0–100 index and percentile) or
+ * Getis-Ord Gi* hot spots over the district's cells. Without detail access, cells under
+ * `suppressBelow` events are folded into their parents (count, risk) or hidden (hotspot).
+ */
+export async function heatmap(knex: Knex, q: HeatmapQuery, access: { details: boolean; suppressBelow: number }, model: RiskModel = DEFAULT_RISK_MODEL): Promise<HeatmapAnswer> {
+  const res = q.res ?? resolutionForZoom(q.zoom ?? 11);
+  const window = await resolveWindow(knex, q);
+  const cover = q.bbox ? new Set(bboxCells(q.bbox, res)) : null;
+  const filter = cover && cover.size <= MAX_FILTER_CELLS ? [...cover] : null;
+  const inBbox = (cell: string) => !cover || cover.has(cell);
+  const sums = await windowSums(knex, res, window, q.metric === 'risk' ? { each: q.types ?? null } : q.types ? { each: q.types } : { all: true }, filter);
+
+  const endMs = Date.parse(`${window.to}T00:00:00+08:00`);
+  const byCell = new Map<string, { count: number; score: number }>();
+  for (const s of sums) {
+    if (!filter && !inBbox(s.cell)) continue;
+    const c = byCell.get(s.cell) ?? { count: 0, score: 0 };
+    c.count += s.n.reduce((a, b) => a + b, 0);
+    if (q.metric === 'risk') c.score += riskPoints(s, endMs, model);
+    byCell.set(s.cell, c);
+  }
+  const totalEvents = [...byCell.values()].reduce((s, c) => s + c.count, 0);
+  const base = { res, metric: q.metric, window, types: q.types ?? null, suppressed: !access.details, totalEvents };
+
+  if (q.metric === 'hotspot') {
+    const study = (await districtCells(knex, res)).filter(inBbox);
+    const counts = new Map([...byCell].map(([cell, c]) => [cell, c.count]));
+    const gi = giStar(study, counts, { k: q.k, fdr: q.fdr });
+    const shown = study.flatMap((cell, i) => {
+      const count = counts.get(cell) ?? 0;
+      const hiddenSmall = !access.details && count > 0 && count < access.suppressBelow;
+      return (count > 0 || gi.bin[i] !== 0) && !hiddenSmall ? [{ cell, count, z: gi.z[i], bin: gi.bin[i] }] : [];
+    });
+    return { ...base, ...columns(shown, (c) => c.z), bins: shown.map((c) => c.bin) };
+  }
+
+  if (q.metric === 'risk') {
+    for (const [cell, points] of await hazardScores(knex, res, model, inBbox)) {
+      const c = byCell.get(cell) ?? { count: 0, score: 0 };
+      c.score += points;
+      byCell.set(cell, c);
+    }
+  }
+  let rows = [...byCell].map(([cell, c]) => ({ cell, ...c }));
+  if (!access.details) rows = suppressSmallCounts(rows, { mode: 'fold', minCount: access.suppressBelow, minResolution: Math.min(6, res) }).cells;
+  if (q.metric === 'count') return { ...base, ...columns(rows, (r) => r.count) };
+  const scores = cellScores(new Map(rows.map((r) => [r.cell, r.score])));
+  return { ...base, ...columns(rows, (r) => scores.get(r.cell)!.index0to100), percentiles: rows.map((r) => scores.get(r.cell)!.percentile) };
+}
+
+function columns<T extends { cell: string; count: number }>(rows: T[], value: (r: T) => number) {
+  const values = rows.map(value);
+  return {
+    cells: rows.map((r) => r.cell),
+    counts: rows.map((r) => r.count),
+    values,
+    domain: [values.length ? Math.min(...values) : 0, values.length ? Math.max(...values) : 0] as [number, number],
+  };
+}
