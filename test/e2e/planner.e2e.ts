@@ -13,12 +13,15 @@
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { Page } from 'playwright-core';
 import type { GridCollection, PlanDetail, TopologyReport } from '../../client/src/api/planning-types';
+import { getApi } from './support/api';
 import {
   checkStayedLocalAndClean,
   clickMapAt,
   openRecordedPage,
+  renderedValues,
   runE2e,
   saveScreenshot,
+  textOf,
   waitForMapIdle,
   waitForMapReady,
 } from './support/browser';
@@ -37,12 +40,6 @@ interface AreaJson {
   properties: { code: string; name: string; parent_code: string | null; stats: { households: number; areaM2: number } };
 }
 
-/** GETs JSON from the server under test, failing loudly on a non-2xx answer. */
-const api = async <T>(baseUrl: string, path: string): Promise<T> => {
-  const response = await fetch(`${baseUrl}${path}`);
-  if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-};
 
 /**
  * The street named STREET_NAME and its community with the most households per km² (small, so
@@ -50,24 +47,21 @@ const api = async <T>(baseUrl: string, path: string): Promise<T> => {
  */
 async function densestCommunity(baseUrl: string): Promise<{ street: string; community: AreaJson['properties'] }> {
   type Labels = { features: { properties: { code: string; name: string } }[] };
-  const streets = await api<Labels>(baseUrl, '/api/areas?level=street&geometry=label&limit=100');
+  const streets = await getApi<Labels>(baseUrl, '/api/areas?level=street&geometry=label&limit=100');
   const street = streets.features.find((feature) => feature.properties.name === STREET_NAME);
   if (!street) throw new Error(`no street named ${STREET_NAME}`);
-  const communities = await api<Labels>(
+  const communities = await getApi<Labels>(
     baseUrl,
     `/api/areas?level=community&parent=${street.properties.code}&geometry=label&limit=1000`,
   );
   const details = await Promise.all(
-    communities.features.map((feature) => api<AreaJson>(baseUrl, `/api/areas/${feature.properties.code}`)),
+    communities.features.map((feature) => getApi<AreaJson>(baseUrl, `/api/areas/${feature.properties.code}`)),
   );
   const density = ({ properties: { stats } }: AreaJson) => stats.households / stats.areaM2;
   const [densest] = details.sort((a, b) => density(b) - density(a));
   const chosen = details.find((area) => area.properties.code === process.env.E2E_PLANNER_COMMUNITY) ?? densest;
   return { street: street.properties.code, community: chosen.properties };
 }
-
-const textOf = async (page: Page, selector: string): Promise<string> =>
-  (await page.locator(selector).first().textContent({ timeout: UI_TIMEOUT_MS })) ?? '';
 
 /** Runs a partition from the targets form and waits for the progress bar to finish; answers the plan id. */
 async function runPartition(page: Page, checks: Checks, label: string): Promise<number> {
@@ -112,17 +106,10 @@ async function runPartition(page: Page, checks: Checks, label: string): Promise<
 }
 
 /** The distinct grid codes the map draws from the plan's GeoJSON source. */
-async function renderedGridCodes(page: Page): Promise<string[]> {
-  await waitForMapIdle(page);
-  return page.evaluate(() => {
-    const map = window.__gridatlas!.map;
-    const features = map.queryRenderedFeatures({ layers: ['plan-grid-fill', 'plan-grid-micro'] });
-    return [...new Set(features.map((feature) => String(feature.properties.code)))];
-  });
-}
+const renderedGridCodes = (page: Page): Promise<string[]> => renderedValues(page, ['plan-grid-fill', 'plan-grid-micro']);
 
 async function checkGridsRendered(page: Page, baseUrl: string, planId: number, checks: Checks): Promise<GridFeature[]> {
-  const grids = await api<GridCollection>(baseUrl, `/api/plans/${planId}/grids`);
+  const grids = await getApi<GridCollection>(baseUrl, `/api/plans/${planId}/grids`);
   const rendered = await renderedGridCodes(page);
   const apiCodes = grids.features.map((grid) => grid.properties.code);
   checks.check(
@@ -146,7 +133,7 @@ async function checkGridsRendered(page: Page, baseUrl: string, planId: number, c
 }
 
 async function checkTopologyPanel(page: Page, baseUrl: string, planId: number, checks: Checks): Promise<void> {
-  const report = await api<TopologyReport>(baseUrl, `/api/plans/${planId}/topology`);
+  const report = await getApi<TopologyReport>(baseUrl, `/api/plans/${planId}/topology`);
   await page.click('[data-tab="topology"]');
   await page.waitForSelector('#planner-topology:not([hidden])', { timeout: UI_TIMEOUT_MS });
   const listed = await page.locator('#planner-topology .issue').count();
@@ -225,7 +212,7 @@ async function checkMergeAndUndo(
     after.length === 1 && after[0].households === expectedSum,
     JSON.stringify(after),
   );
-  const mergedGrids = await api<GridCollection>(baseUrl, `/api/plans/${planId}/grids?kind=comprehensive`);
+  const mergedGrids = await getApi<GridCollection>(baseUrl, `/api/plans/${planId}/grids?kind=comprehensive`);
   const rendered = await renderedGridCodes(page);
   const mergedCodes = mergedGrids.features.map((grid) => grid.properties.code);
   checks.check(
@@ -246,7 +233,7 @@ async function checkMergeAndUndo(
     restored.length === 2 && restored.every((row) => original.get(row.grid) === row.households),
     JSON.stringify(restored),
   );
-  const undone = await api<GridCollection>(baseUrl, `/api/plans/${planId}/grids`);
+  const undone = await getApi<GridCollection>(baseUrl, `/api/plans/${planId}/grids`);
   const undoneRendered = await renderedGridCodes(page);
   checks.check(
     'after undo the API and the map hold the original grids again',
@@ -266,7 +253,7 @@ async function checkCompareAndPublish(page: Page, baseUrl: string, firstPlan: nu
   await page.selectOption('#planner-compare-plan', String(firstPlan));
   await page.click('#planner-compare-run');
   await page.waitForSelector('#planner-diff-counts', { timeout: UI_TIMEOUT_MS });
-  const diff = await api<{ moves: unknown[] }>(baseUrl, `/api/plans/${firstPlan}/diff/${secondPlan}`);
+  const diff = await getApi<{ moves: unknown[] }>(baseUrl, `/api/plans/${firstPlan}/diff/${secondPlan}`);
   const shownMoves = await page.locator('#planner-moves tbody tr').count();
   checks.check(
     `comparing with plan ${firstPlan} lists household moves (${diff.moves.length} from the API)`,
@@ -289,7 +276,7 @@ async function checkCompareAndPublish(page: Page, baseUrl: string, firstPlan: nu
   await page.waitForFunction(() => document.getElementById('planner-plan-status')?.textContent === '已发布', null, {
     timeout: UI_TIMEOUT_MS,
   });
-  const published = await api<PlanDetail>(baseUrl, `/api/plans/${secondPlan}`);
+  const published = await getApi<PlanDetail>(baseUrl, `/api/plans/${secondPlan}`);
   checks.check(
     'publishing (confirmed on a second click) marks the plan 已发布 and the API says published',
     published.status === 'published',

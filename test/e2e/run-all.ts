@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { serverUnderTest } from './support/browser';
 
-const SCRIPTS = ['test/e2e/map.e2e.ts', 'test/e2e/planner.e2e.ts'];
+// Police and emergency read the demo's published comprehensive plan; the planner publishes another.
+const SCRIPTS = ['test/e2e/map.e2e.ts', 'test/e2e/police.e2e.ts', 'test/e2e/emergency.e2e.ts', 'test/e2e/planner.e2e.ts'];
 
 function runScript(script: string, baseUrl: string): Promise<number> {
   return new Promise((resolve) => {

@@ -1,3 +1,4 @@
+import { formatNumber } from '../i18n';
 import { element } from './dom';
 
 /** A colour chip of a map legend; `className` e.g. 'swatch-outline' for an outline only. */
@@ -7,9 +8,14 @@ export function legendSwatch(colour: string, className = ''): HTMLElement {
   return created;
 }
 
-/** One legend line: chip, label, count; `name` goes to data-entry for tests. */
-export function legendRow(chip: HTMLElement, label: string, count: string, name?: string): HTMLLIElement {
-  const row = element('li', '', chip, element('span', 'legend-label', label), element('span', 'legend-count', count));
+/**
+ * One legend line: chip, label, and a count (a number also goes to data-count) or other text;
+ * `name` goes to data-entry, for tests.
+ */
+export function legendRow(chip: HTMLElement, label: string, count: number | string, name?: string): HTMLLIElement {
+  const text = typeof count === 'number' ? formatNumber(count) : count;
+  const row = element('li', '', chip, element('span', 'legend-label', label), element('span', 'legend-count', text));
+  if (typeof count === 'number') row.dataset.count = String(count);
   if (name) row.dataset.entry = name;
   return row;
 }

@@ -84,6 +84,28 @@ export async function waitForMapIdle(page: Page): Promise<void> {
   );
 }
 
+/** The distinct values of a property among the features the map draws in some layers, once it has settled. */
+export async function renderedValues(page: Page, layers: string[], property = 'code'): Promise<string[]> {
+  await waitForMapIdle(page);
+  return page.evaluate(
+    ({ layers: wanted, property: name }) => {
+      const features = window.__gridatlas!.map.queryRenderedFeatures({ layers: wanted });
+      return [...new Set(features.map((feature) => String(feature.properties[name])))];
+    },
+    { layers, property },
+  );
+}
+
+/** Frames the map on [west, south, east, north] at once and waits for it to settle. */
+export async function fitMapTo(page: Page, bbox: [number, number, number, number]): Promise<void> {
+  await page.evaluate((box) => window.__gridatlas!.map.fitBounds(box, { padding: 24, animate: false }), bbox);
+  await waitForMapIdle(page);
+}
+
+/** The text of the first element a selector finds, waiting for it to exist. */
+export const textOf = async (page: Page, selector: string, timeoutMs = 30_000): Promise<string> =>
+  (await page.locator(selector).first().textContent({ timeout: timeoutMs })) ?? '';
+
 /** Clicks the map at a geographic point. */
 export async function clickMapAt(page: Page, [lng, lat]: [number, number]): Promise<void> {
   const { x, y } = await page.evaluate(

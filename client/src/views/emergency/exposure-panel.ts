@@ -83,12 +83,16 @@ function sourceLine(source: ExposureSource): HTMLElement {
     return element('div', 'area-summary', element('div', 'area-summary-name', source.name, element('span', 'badge', hazardTypeName(source.type))));
   }
   const [lng, lat] = source.point;
-  return element(
+  const line = element(
     'div',
     'area-summary',
     element('div', 'area-summary-name', t('exposure.whatIfPoint')),
     element('div', 'area-summary-figures', `${lng.toFixed(5)}, ${lat.toFixed(5)}`),
   );
+  line.id = 'emergency-what-if-point';
+  line.dataset.lng = String(lng);
+  line.dataset.lat = String(lat);
+  return line;
 }
 
 function totalsTable(rings: RingExposure[]): HTMLElement {

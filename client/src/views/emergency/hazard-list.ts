@@ -4,13 +4,21 @@ import { hazardColour } from '../../layers/emergency/emergency-colours';
 import { element } from '../dom';
 import { hazardTypeName } from './hazard-names';
 
-/** The hazard sources (风险源) grouped by type, each a button that shows its exposure. */
+/** Up to this many hazards, every type's group starts open. */
+const ALL_OPEN_MAX = 12;
+
+/**
+ * The hazard sources (风险源) grouped by type, each group folding open to buttons that show a
+ * hazard's exposure; the group of the hazard looked at opens by itself.
+ */
 export class HazardList {
   readonly element: HTMLElement;
   private readonly body = element('div', 'hazard-list');
   private hazards: HazardProperties[] | null = null;
   private problem: string | null = null;
   private selected: number | null = null;
+  /** The types whose group is unfolded. */
+  private readonly openTypes = new Set<string>();
 
   constructor(private readonly onSelect: (id: number) => void) {
     this.element = element('section', 'panel-section', translatedElement('h2', 'hazards.title'), this.body);
@@ -21,6 +29,7 @@ export class HazardList {
 
   show(hazards: HazardCollection): void {
     this.hazards = hazards.features.map((feature) => feature.properties);
+    if (this.hazards.length <= ALL_OPEN_MAX) for (const hazard of this.hazards) this.openTypes.add(hazard.type);
     this.render();
   }
 
@@ -32,6 +41,8 @@ export class HazardList {
   /** Marks a hazard as the one looked at (null: none). */
   select(id: number | null): void {
     this.selected = id;
+    const type = this.hazards?.find((hazard) => hazard.id === id)?.type;
+    if (type) this.openTypes.add(type);
     this.render();
   }
 
@@ -44,10 +55,12 @@ export class HazardList {
     const groups = [...byType].map(([type, hazards]) => {
       const chip = element('span', 'type-chip');
       chip.style.background = hazardColour(type);
-      const heading = element('h3', 'subheading hazard-type', chip, hazardTypeName(type), element('span', 'legend-count', formatNumber(hazards.length)));
+      const heading = element('summary', 'subheading hazard-type', chip, hazardTypeName(type), element('span', 'legend-count', formatNumber(hazards.length)));
       const list = element('ul', 'hazard-items', ...hazards.map((hazard) => element('li', '', this.hazardButton(hazard))));
-      const group = element('div', 'hazard-group', heading, list);
+      const group = element('details', 'hazard-group', heading, list);
       group.dataset.type = type;
+      group.open = this.openTypes.has(type);
+      group.addEventListener('toggle', () => (group.open ? this.openTypes.add(type) : this.openTypes.delete(type)));
       return group;
     });
     this.body.replaceChildren(element('p', 'hint', t('hazards.hint', { count: formatNumber(this.hazards.length) })), ...groups);

@@ -1,5 +1,5 @@
 import { CONFLICT_COLOUR, OVERLAY_OUTLINE_COLOUR, WHOLE_COLOUR } from '../../layers/police/alignment-colours';
-import { formatNumber, onLocaleChange, t } from '../../i18n';
+import { onLocaleChange, t } from '../../i18n';
 import { element } from '../dom';
 import { legendRow, legendSwatch } from '../legend';
 
@@ -32,16 +32,16 @@ export class AlignmentLegend {
     const rows = element('ul', 'legend-list');
     if (view.kind === 'conflicts') {
       rows.append(
-        legendRow(legendSwatch(CONFLICT_COLOUR), t('police.legend.split'), formatNumber(view.split), 'split'),
-        legendRow(legendSwatch(WHOLE_COLOUR), t('police.legend.whole'), formatNumber(view.whole), 'whole'),
+        legendRow(legendSwatch(CONFLICT_COLOUR), t('police.legend.split'), view.split, 'split'),
+        legendRow(legendSwatch(WHOLE_COLOUR), t('police.legend.whole'), view.whole, 'whole'),
       );
     } else {
       rows.append(
         legendRow(element('span', 'swatch swatch-palette'), t('police.legend.proposed'), '', 'proposed'),
-        legendRow(element('span', 'swatch swatch-hatch'), t('police.legend.changed'), formatNumber(view.changed), 'changed'),
+        legendRow(element('span', 'swatch swatch-hatch'), t('police.legend.changed'), view.changed, 'changed'),
       );
     }
-    rows.append(legendRow(legendSwatch(OVERLAY_OUTLINE_COLOUR, 'swatch-outline'), t('police.legend.overlay'), formatNumber(view.overlays), 'overlays'));
+    rows.append(legendRow(legendSwatch(OVERLAY_OUTLINE_COLOUR, 'swatch-outline'), t('police.legend.overlay'), view.overlays, 'overlays'));
     const title = view.kind === 'conflicts' ? 'police.legend.conflictsTitle' : 'police.legend.proposalTitle';
     this.element.replaceChildren(element('h3', 'map-card-title', t(title)), rows);
   }

@@ -22,6 +22,8 @@ import { ProposalPanel } from './proposal-panel';
 /** Layer kinds drawn over the comprehensive grids; police first, as the view is about them. */
 const OVERLAY_KINDS = ['police', 'emergency', 'safety', 'departmental'];
 const FIT_PADDING = { top: 40, bottom: 60, left: 40, right: 60 };
+/** Police grid labels show from this zoom on; below it a district's worth of them would pile up. */
+const OVERLAY_LABEL_MIN_ZOOM = 12;
 const GRID_MAX_ZOOM = 16;
 
 /** The two plans compared and what the server said about them. */
@@ -62,6 +64,7 @@ export class PoliceView implements MapView {
   /** Counts analyses started, so an answer to an older one is dropped. */
   private generation = 0;
   private framedPlan: number | null = null;
+  private labelsShown = false;
 
   constructor(
     private readonly map: MapLibreMap,
@@ -95,6 +98,9 @@ export class PoliceView implements MapView {
     this.element = element('div', 'panel-scroll police', plans, this.conflicts.element, this.proposalPanel.element);
     this.element.id = 'police';
     addMapCards(map, 'police', this.legend.element);
+    map.on('zoom', () => {
+      if (this.active && this.labelsShown !== this.labelsWanted()) this.renderLabels();
+    });
   }
 
   activate(): void {
@@ -211,17 +217,27 @@ export class PoliceView implements MapView {
       this.alignedLayers.setGrids(null);
       this.alignedLayers.select(null);
       this.overlayLayers.setGrids(null);
-      this.deck.setLayers('police', []);
+      this.renderLabels();
       return this.legend.show(null);
     }
     const proposal = this.proposal?.proposal ?? null;
     const grids = alignedGrids(analysis.grids, analysis.alignment, proposal);
     this.alignedLayers.setGrids(grids);
     this.overlayLayers.setGrids(analysis.overlays);
-    this.deck.setLayers('police', [overlayLabelLayer(analysis.labels)]);
+    this.renderLabels();
     const overlays = analysis.overlays.features.length;
     if (proposal) return this.legend.show({ kind: 'proposal', changed: proposal.changed, overlays });
     const split = grids.features.filter((grid) => grid.properties.split).length;
     this.legend.show({ kind: 'conflicts', split, whole: grids.features.length - split, overlays });
+  }
+
+  private labelsWanted(): boolean {
+    return this.map.getZoom() >= OVERLAY_LABEL_MIN_ZOOM;
+  }
+
+  private renderLabels(): void {
+    const labels = this.active ? this.analysis?.labels : undefined;
+    this.labelsShown = labels !== undefined && this.labelsWanted();
+    this.deck.setLayers('police', labels && this.labelsShown ? [overlayLabelLayer(labels)] : []);
   }
 }

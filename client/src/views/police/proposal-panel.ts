@@ -73,11 +73,14 @@ export class ProposalPanel {
     this.render();
   }
 
-  /** Whether there is a pair of plans to propose for; a new pair drops the preview. */
+  /**
+   * Whether there is a pair of plans to propose for. Leaving one drops the preview and the last
+   * message; the pair analysed after an accept keeps the message saying so.
+   */
   setReady(ready: boolean): void {
     this.ready = ready;
     this.proposal = null;
-    this.message.textContent = '';
+    if (!ready) this.message.textContent = '';
     this.render();
   }
 
