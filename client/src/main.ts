@@ -5,7 +5,7 @@ import { AreaLabels, type LabelLayerSummary } from './layers/area-labels';
 import { addOperationalLayers } from './layers/operational-layers';
 import { boundsOf } from './map/bounds';
 import { createMap, whenSourcesLoaded } from './map/create-map';
-import { DeckOverlay } from './map/deck-overlay';
+import { DeckOverlay, type DeckLayerSummary } from './map/deck-overlay';
 import { offlineBaseStyle } from './map/offline-style';
 import { BrowseView } from './views/browse-view';
 import { EmergencyView } from './views/emergency/emergency-view';
@@ -14,6 +14,7 @@ import type { MapView, ViewId } from './views/map-view';
 import { MapStatus } from './views/map-status';
 import { PlannerView } from './views/planner/planner-view';
 import { PoliceView } from './views/police/police-view';
+import { RiskView, type RiskSnapshot } from './views/risk/risk-view';
 import { renderStatusLine } from './views/status-line';
 import { ViewTabs } from './views/view-tabs';
 import './styles.css';
@@ -24,6 +25,10 @@ export interface GridAtlasHandle {
   /** Resolves after the first `idle` with every tile source and the labels loaded. */
   ready: Promise<void>;
   labels: () => LabelLayerSummary[];
+  /** every deck.gl layer drawn, with how many objects it holds */
+  deckLayers: () => DeckLayerSummary[];
+  /** the risk view's heatmap and the query behind it */
+  risk: () => RiskSnapshot;
 }
 
 declare global {
@@ -32,7 +37,7 @@ declare global {
   }
 }
 
-const VIEW_IDS: ViewId[] = ['browse', 'planner', 'police', 'emergency'];
+const VIEW_IDS: ViewId[] = ['browse', 'planner', 'police', 'emergency', 'risk'];
 
 const byId = (id: string): HTMLElement => {
   const found = document.getElementById(id);
@@ -68,11 +73,13 @@ async function start(): Promise<void> {
     const deck = new DeckOverlay(map);
     const labels = new AreaLabels(map, deck);
     const tiledGrids = toggles.find((toggle) => toggle.id === 'grids');
+    const risk = new RiskView(map, deck, tiledGrids);
     const views: Record<ViewId, MapView> = {
       browse: new BrowseView(map, [...toggles, labels]),
       planner: new PlannerView(map, deck, tiledGrids),
       police: new PoliceView(map, deck, tiledGrids),
       emergency: new EmergencyView(map, deck, tiledGrids),
+      risk,
     };
     const statusLine = renderStatusLine();
     let active = views.browse;
@@ -98,7 +105,7 @@ async function start(): Promise<void> {
       whenSourcesLoaded(map, sources.map((source) => source.id)),
       labels.load(),
     ]).then(() => status.done());
-    window.__gridatlas = { map, ready, labels: () => labels.summary() };
+    window.__gridatlas = { map, ready, labels: () => labels.summary(), deckLayers: () => deck.summary(), risk: () => risk.snapshot() };
     await ready;
   } catch (error) {
     status.failed(error);

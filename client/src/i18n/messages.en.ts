@@ -1,6 +1,7 @@
 import { emergencyEn } from './messages.emergency.en';
 import { plannerEn } from './messages.planner.en';
 import { policeEn } from './messages.police.en';
+import { riskEn } from './messages.risk.en';
 import type { MessageKey } from './messages.zh-CN';
 
 /** English UI strings; every key of the Chinese catalogue must be present. */
@@ -39,4 +40,5 @@ export const en: Record<MessageKey, string> = {
   ...plannerEn,
   ...policeEn,
   ...emergencyEn,
+  ...riskEn,
 };

@@ -1,6 +1,7 @@
 import { emergencyZhCN } from './messages.emergency.zh-CN';
 import { plannerZhCN } from './messages.planner.zh-CN';
 import { policeZhCN } from './messages.police.zh-CN';
+import { riskZhCN } from './messages.risk.zh-CN';
 
 /** Chinese (simplified) UI strings: the default locale and the source of message keys. */
 export const zhCN = {
@@ -38,6 +39,7 @@ export const zhCN = {
   ...plannerZhCN,
   ...policeZhCN,
   ...emergencyZhCN,
+  ...riskZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

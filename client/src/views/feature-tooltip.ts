@@ -1,11 +1,17 @@
 import { Popup, type MapGeoJSONFeature, type MapLibreMap, type MapMouseEvent } from 'maplibre-gl';
 import { element } from './dom';
 
+/** Builds the card for what lies under the pointer; null shows none. */
+export type PointerCard = (event: MapMouseEvent) => HTMLElement | null;
+
 /** Builds the card for the topmost feature under the pointer; null shows none. */
 export type TooltipContent = (feature: MapGeoJSONFeature) => HTMLElement | null;
 
-/** A small card that follows the pointer over the features of some MapLibre layers. */
-export class FeatureTooltip {
+/**
+ * A small card that follows the pointer over the map. Returning the card shown already just
+ * moves it (a card may fill itself in later, e.g. after a request).
+ */
+export class PointerTooltip {
   private readonly popup = new Popup({
     closeButton: false,
     closeOnClick: false,
@@ -13,13 +19,13 @@ export class FeatureTooltip {
     maxWidth: '320px',
     className: 'map-tooltip',
   });
+  private shown: HTMLElement | null = null;
   private readonly onMove = (event: MapMouseEvent) => this.follow(event);
-  private readonly onLeave = () => this.popup.remove();
+  private readonly onLeave = () => this.hide();
 
   constructor(
     private readonly map: MapLibreMap,
-    private readonly layerIds: string[],
-    private readonly content: TooltipContent,
+    private readonly cardAt: PointerCard,
   ) {}
 
   enable(): void {
@@ -30,16 +36,32 @@ export class FeatureTooltip {
   disable(): void {
     this.map.off('mousemove', this.onMove);
     this.map.off('mouseout', this.onLeave);
-    this.popup.remove();
+    this.hide();
   }
 
   private follow(event: MapMouseEvent): void {
-    const layers = this.layerIds.filter((id) => this.map.getLayer(id));
-    const [feature] = layers.length ? this.map.queryRenderedFeatures(event.point, { layers }) : [];
-    const card = feature ? this.content(feature) : null;
-    if (!card) return void this.popup.remove();
-    this.popup.setLngLat(event.lngLat).setDOMContent(card);
+    const card = this.cardAt(event);
+    if (!card) return this.hide();
+    this.popup.setLngLat(event.lngLat);
+    if (card !== this.shown) this.popup.setDOMContent(card);
+    this.shown = card;
     if (!this.popup.isOpen()) this.popup.addTo(this.map);
+  }
+
+  private hide(): void {
+    this.shown = null;
+    this.popup.remove();
+  }
+}
+
+/** A tooltip over the features of some MapLibre layers. */
+export class FeatureTooltip extends PointerTooltip {
+  constructor(map: MapLibreMap, layerIds: string[], content: TooltipContent) {
+    super(map, (event) => {
+      const layers = layerIds.filter((id) => map.getLayer(id));
+      const [feature] = layers.length ? map.queryRenderedFeatures(event.point, { layers }) : [];
+      return feature ? content(feature) : null;
+    });
   }
 }
 

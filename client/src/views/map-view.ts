@@ -6,7 +6,7 @@ export interface ScreenPoint {
   y: number;
 }
 
-export type ViewId = 'browse' | 'planner' | 'police' | 'emergency';
+export type ViewId = 'browse' | 'planner' | 'police' | 'emergency' | 'risk';
 
 /**
  * One working view of the app: what the side panel shows and what clicks on the map do.

@@ -1,5 +1,5 @@
 import { SuspendedToggle, type LayerToggle } from '../layers/layer-toggle';
-import type { FeatureTooltip } from './feature-tooltip';
+import type { PointerTooltip } from './feature-tooltip';
 
 /**
  * What a view drawing its own grids does on entering and leaving: hides the published grids
@@ -12,7 +12,7 @@ export class ViewPresence {
 
   constructor(
     tiledGrids: LayerToggle | undefined,
-    private readonly tooltip: FeatureTooltip,
+    private readonly tooltip: PointerTooltip,
     private readonly start: () => void,
   ) {
     this.tiledGrids = new SuspendedToggle(tiledGrids);

@@ -7,6 +7,7 @@ const VIEW_TITLES: Record<ViewId, MessageKey> = {
   planner: 'view.planner',
   police: 'view.police',
   emergency: 'view.emergency',
+  risk: 'view.risk',
 };
 
 /** The header's view switch: one tab per view, the active one marked with aria-selected. */
