@@ -8,7 +8,7 @@ export const policeEn: Record<keyof typeof policeZhCN, string> = {
   'police.households': '{count} households',
   'police.plans.title': '1 · Plans',
   'police.plans.comprehensive': 'Comprehensive',
-  'police.plans.overlay': 'Police grids',
+  'police.plans.overlay': 'Overlay plan',
   'police.conflicts.title': '2 · Conflicts with the grids',
   'police.conflicts.choose': 'Choose a comprehensive plan and a police plan. If there is no police plan yet, import a police layer (kind=police) first.',
   'police.conflicts.loading': 'Overlaying the two plans…',

@@ -6,7 +6,7 @@ export const policeZhCN = {
   'police.households': '{count} 户',
   'police.plans.title': '① 方案',
   'police.plans.comprehensive': '综合网格',
-  'police.plans.overlay': '警格',
+  'police.plans.overlay': '叠加方案',
   'police.conflicts.title': '② 警格与网格冲突',
   'police.conflicts.choose': '请选择综合网格方案和警格方案。尚无警格方案时，请先导入警格图层（kind=police）。',
   'police.conflicts.loading': '正在叠加分析两套方案…',
