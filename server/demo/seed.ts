@@ -6,7 +6,12 @@ import { partitionArea, type PartitionResult } from '../partition/partition.serv
 import { partitionRequest } from '../planning/planning.schema';
 import { createPlansService } from '../plans/plans.service';
 import { generateLayer } from '../overlay/generate-layer';
+import { GridIndex } from '../events/grid-index';
+import { ingestEvents, type IngestResult } from '../events/ingest';
+import type { NumberedRecord } from '../events/record-streams';
 import { generateQixiaDemo } from './generate';
+import { eventPlacesOf } from './event-places';
+import { generateDemoEvents, type DemoEventRecord } from './events';
 
 export const DEMO_SEED = 20211;
 const DISTRICT_CODE = '320113000000';
@@ -18,8 +23,15 @@ export const DEMO_GENERATED_LAYERS = [
   { kind: 'safety', layer: '安监格', plan: '按数量生成', by: 'count', count: 52 },
 ] as const;
 
+/**
+ * Events seeded over the demo year: about 30% of the district's yearly volume (EVENTS_PER_YEAR),
+ * since the embedded database ingests ~1,000 events/s. `npm run demo:events` writes any number.
+ */
+export const DEMO_EVENT_COUNT = 28_000;
+export const DEMO_EVENT_SOURCE = 'demo';
+
 /** Shares of the progress bar (percent), roughly as the time goes on the embedded database. */
-const SHARE = { generate: 25, import: 15, partition: 58, generatedLayers: 2 };
+const SHARE = { generate: 19, import: 11, partition: 43, generatedLayers: 2, events: 25 };
 
 export interface SeedResult {
   imports: ImportResult[];
@@ -27,6 +39,8 @@ export interface SeedResult {
   comprehensive: PartitionResult;
   /** the police layer's plan, published */
   policePlanId: number;
+  /** the demo events' ingest batch */
+  events: IngestResult;
 }
 
 export async function isEmpty(db: Db): Promise<boolean> {
@@ -40,7 +54,8 @@ export async function isEmpty(db: Db): Promise<boolean> {
  * transaction), then partitions the district into comprehensive grids (no micro-grids) the way
  * the planner does, and generates an emergency and a safety layer from those grids. Every plan is
  * published, so overlay and hazard views have a comprehensive plan and a police plan that
- * disagree, as real ones do, and events are assigned to every layer.
+ * disagree, as real ones do. Last, a year of generated events goes in through the API's ingest,
+ * assigned to every layer.
  */
 export async function seedDemo(db: Db, onProgress: (pct: number, stage: string) => void = () => {}): Promise<SeedResult> {
   const data = await generateQixiaDemo(db.knex, {
@@ -57,6 +72,7 @@ export async function seedDemo(db: Db, onProgress: (pct: number, stage: string) 
   ] as const;
   // an import's time goes mostly with its feature count
   const total = steps.reduce((n, s) => n + s.fc.features.length, 0);
+  const importsEnd = SHARE.generate + SHARE.import;
   let done = 0;
   const imports: ImportResult[] = [];
   for (const { target, fc, ...gridParams } of steps) {
@@ -68,7 +84,7 @@ export async function seedDemo(db: Db, onProgress: (pct: number, stage: string) 
       repair: false,
       filename: `demo:${target}`,
       format: 'geojson',
-      onProgress: (pct) => onProgress(base + (share * pct) / 100, `import ${target}`),
+      onProgress: (pct) => onProgress(Math.min(importsEnd, base + (share * pct) / 100), `import ${target}`), // no rounding past the next stage's start
     }));
     done += fc.features.length;
   }
@@ -78,7 +94,7 @@ export async function seedDemo(db: Db, onProgress: (pct: number, stage: string) 
   const policePlanId = (await findPlanId(db.knex, policeLayer!.id, DEMO_POLICE_LAYER.plan))!;
   await plans.publish(policePlanId);
 
-  const start = SHARE.generate + SHARE.import;
+  const start = importsEnd;
   const comprehensive = await partitionArea(
     db,
     partitionRequest.parse({ areaCode: DISTRICT_CODE, plan: DEMO_COMPREHENSIVE_PLAN, micro: false }),
@@ -87,9 +103,21 @@ export async function seedDemo(db: Db, onProgress: (pct: number, stage: string) 
   await plans.publish(comprehensive.planId);
   // the emergency and safety bureaus have no layers of their own: both are generated from the grids
   for (const [i, layer] of DEMO_GENERATED_LAYERS.entries()) {
-    onProgress(100 - SHARE.generatedLayers * (1 - i / DEMO_GENERATED_LAYERS.length), `generate ${layer.layer}`);
+    onProgress(100 - SHARE.events - SHARE.generatedLayers * (1 - i / DEMO_GENERATED_LAYERS.length), `generate ${layer.layer}`);
     await plans.publish((await generateLayer(db.knex, { comprehensive: comprehensive.planId, ...layer })).planId);
   }
+  // last, so that each event is assigned to every published layer
+  const eventsStart = 100 - SHARE.events;
+  const events = await ingestEvents(db.knex, await GridIndex.load(db.knex), numbered(generateDemoEvents(eventPlacesOf(data), { seed: DEMO_SEED, count: DEMO_EVENT_COUNT })), {
+    format: 'ndjson', crs: 'wgs84', mode: 'all', source: DEMO_EVENT_SOURCE,
+    onProgress: (rows) => onProgress(eventsStart + (SHARE.events * rows) / DEMO_EVENT_COUNT, 'events'),
+  });
   onProgress(100, 'done');
-  return { imports, comprehensive, policePlanId };
+  return { imports, comprehensive, policePlanId, events };
+}
+
+/** Generated events as the ingest reads a batch, numbered from 1. */
+async function* numbered(records: Iterable<DemoEventRecord>): AsyncGenerator<NumberedRecord> {
+  let row = 0;
+  for (const record of records) yield { row: ++row, record: { ...record } };
 }

@@ -112,7 +112,7 @@ const MATCH_DEG = 1 / 110574;
  * two overlay grids is seen from both sides, hence the half.
  */
 const MISMATCH_SQL = `
-select coalesce(sum(ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(o.geom), ST_Buffer(c.geom, -${MATCH_DEG}), ${GRID}), 2)::geography)), 0) / 2 as m
+select coalesce(sum(ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(o.geom), ST_Buffer(ST_ReducePrecision(c.geom, ${GRID}), -${MATCH_DEG}), ${GRID}), 2)::geography)), 0) / 2 as m
 from grids c
 join grids o on o.plan_id = :o and o.kind <> 'micro' and c.geom && o.geom and ST_Intersects(c.geom, o.geom)
 where c.plan_id = :c and c.kind in ('comprehensive', 'dedicated')`;
