@@ -9,7 +9,7 @@ import path from 'node:path';
 import { serverUnderTest } from './support/browser';
 
 // Police and emergency read the demo's published comprehensive plan; the planner publishes another.
-const SCRIPTS = ['test/e2e/map.e2e.ts', 'test/e2e/police.e2e.ts', 'test/e2e/emergency.e2e.ts', 'test/e2e/planner.e2e.ts'];
+const SCRIPTS = ['test/e2e/map.e2e.ts', 'test/e2e/police.e2e.ts', 'test/e2e/emergency.e2e.ts', 'test/e2e/risk.e2e.ts', 'test/e2e/planner.e2e.ts'];
 
 function runScript(script: string, baseUrl: string): Promise<number> {
   return new Promise((resolve) => {

@@ -108,8 +108,8 @@ export class RankingPanel {
       'clickable',
       numberCell('rank', rank),
       element('td', 'grid-name', this.names.label(grid.grid, grid.name)),
-      numberCell('riskIndex', grid.riskIndex, formatNumber(grid.riskIndex, 1)),
-      numberCell('safetyIndex', grid.safetyIndex, formatNumber(grid.safetyIndex, 1)),
+      numberCell('riskIndex', grid.riskIndex, formatIndex(grid.riskIndex)),
+      numberCell('safetyIndex', grid.safetyIndex, formatIndex(grid.safetyIndex)),
       numberCell('rankInStreet', grid.rankInStreet, `${formatNumber(grid.rankInStreet)}/${formatNumber(grid.gridsInStreet)}`),
       numberCell('events', grid.events),
     );
@@ -120,3 +120,6 @@ export class RankingPanel {
     return row;
   }
 }
+
+/** A 0–100 index with one decimal; the server's rounding noise (−1e-14) shows as 0, not −0. */
+const formatIndex = (value: number): string => formatNumber(Math.round(value * 10) / 10 || 0, 1);

@@ -5,7 +5,7 @@ import type { EventFilter, HeatmapAnswer, TimelineBucket } from '../../api/risk-
 import type { LayerToggle } from '../../layers/layer-toggle';
 import { cellsByResolution, h3HeatmapLayers, hexCellsOf, hexLayerId, type HexCell } from '../../layers/risk/h3-heatmap';
 import { binFill, positionOf, rampFill, scaleFor, type Rgba } from '../../layers/risk/risk-colours';
-import { RiskGrids } from '../../layers/risk/risk-grids';
+import { GridLookup, GridOutlines, selectedGridLayer } from '../../layers/risk/risk-grids';
 import { boundsOf, type BBox } from '../../map/bounds';
 import type { DeckOverlay } from '../../map/deck-overlay';
 import { element } from '../dom';
@@ -74,8 +74,9 @@ export class RiskView implements MapView {
   private shown: ShownHeatmap | null = null;
   private heatmapRequest: AbortController | null = null;
   private moveTimer: ReturnType<typeof setTimeout> | undefined;
-  private grids: RiskGrids | null = null;
-  private gridsPlan: number | null = null;
+  private readonly outlines: GridOutlines;
+  /** The grids of the plan the ranking scores. */
+  private grids: GridLookup | null = null;
   private selected: string | null = null;
   /** Count requests started, so an answer to an older one is dropped. */
   private rankingRequests = 0;
@@ -86,6 +87,7 @@ export class RiskView implements MapView {
     private readonly deck: DeckOverlay,
     tiledGrids: LayerToggle | undefined,
   ) {
+    this.outlines = new GridOutlines(map);
     const tooltip = cellTooltip(map, deck, () => this.drawnHeatmap());
     this.presence = new ViewPresence(tiledGrids, tooltip, () => void this.start());
     this.element = element('div', 'panel-scroll risk', this.heatmapPanel.element, this.rankingPanel.element, this.timelinePanel.element);
@@ -225,9 +227,8 @@ export class RiskView implements MapView {
       if (requested !== this.rankingRequests) return;
       this.rankingPanel.setState(ranking.planId === null ? { kind: 'empty' } : { kind: 'shown', value: ranking });
       this.rankingPanel.select(this.selected);
-      if (ranking.planId !== null && ranking.planId !== this.gridsPlan) {
-        this.gridsPlan = ranking.planId;
-        this.grids = new RiskGrids(await fetchTilingGrids(ranking.planId));
+      if (ranking.planId !== null && ranking.planId !== this.grids?.planId) {
+        this.grids = new GridLookup(ranking.planId, await fetchTilingGrids(ranking.planId));
         this.renderMap();
       }
     } catch (error) {
@@ -293,7 +294,8 @@ export class RiskView implements MapView {
     } else {
       this.legend.show(null);
     }
-    if (this.active && this.grids) layers.push(...this.grids.layers(this.selected));
+    this.outlines.show(this.active ? (this.grids?.planId ?? null) : null);
+    if (this.active && this.selected) layers.push(selectedGridLayer(this.grids?.grid(this.selected)));
     this.deck.setLayers('risk', layers);
   }
 }
