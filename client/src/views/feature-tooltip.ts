@@ -48,7 +48,8 @@ export class PointerTooltip {
     if (!this.popup.isOpen()) this.popup.addTo(this.map);
   }
 
-  private hide(): void {
+  /** Takes the card away until the pointer moves again (e.g. when what it describes was redrawn). */
+  hide(): void {
     this.shown = null;
     this.popup.remove();
   }

@@ -9,6 +9,7 @@ import { GridLookup, GridOutlines, selectedGridLayer } from '../../layers/risk/r
 import { boundsOf, type BBox } from '../../map/bounds';
 import type { DeckOverlay } from '../../map/deck-overlay';
 import { element } from '../dom';
+import type { PointerTooltip } from '../feature-tooltip';
 import { addMapCards, type MapView, type ScreenPoint } from '../map-view';
 import { ViewPresence } from '../view-presence';
 import { cellTooltip, type DrawnHeatmap } from './cell-tooltip';
@@ -67,8 +68,9 @@ export class RiskView implements MapView {
   private readonly rankingPanel = new RankingPanel(this.names, (code) => this.selectGrid(code, true));
   private readonly timelinePanel = new TimelinePanel();
   private readonly legend = new RiskLegend(() => this.renderMap());
-  /** Hides the published grids (vector tiles): the view outlines them over the hexagons. */
+  /** Hides the published grids (vector tiles): the view outlines the ranked plan's own. */
   private readonly presence: ViewPresence;
+  private readonly tooltip: PointerTooltip;
 
   private active = false;
   private shown: ShownHeatmap | null = null;
@@ -88,8 +90,8 @@ export class RiskView implements MapView {
     tiledGrids: LayerToggle | undefined,
   ) {
     this.outlines = new GridOutlines(map);
-    const tooltip = cellTooltip(map, deck, () => this.drawnHeatmap());
-    this.presence = new ViewPresence(tiledGrids, tooltip, () => void this.start());
+    this.tooltip = cellTooltip(map, deck, () => this.drawnHeatmap());
+    this.presence = new ViewPresence(tiledGrids, this.tooltip, () => void this.start());
     this.element = element('div', 'panel-scroll risk', this.heatmapPanel.element, this.rankingPanel.element, this.timelinePanel.element);
     this.element.id = 'risk';
     addMapCards(map, 'risk', this.legend.element, this.timeBar.element);
@@ -203,6 +205,7 @@ export class RiskView implements MapView {
       const cells = hexCellsOf(answer);
       this.shown = { answer, params: String(params), cells, byResolution: cellsByResolution(cells) };
       this.heatmapPanel.setState({ kind: 'shown', value: answer });
+      this.tooltip.hide(); // it describes a cell of the heatmap before
       this.renderMap();
       this.timeBar.frameShown();
     } catch (error) {
