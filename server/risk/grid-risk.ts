@@ -14,7 +14,8 @@ export interface GridRisk extends GridRank { name: string | null; events: number
 /**
  * Risk points of every grid of a plan over a window — its events' points (type × severity ×
  * decay to the window's end) plus hazard proximity at a point inside it — ranked within its
- * street and district (平安指数 = 100 − risk index). Riskiest first.
+ * street and district (平安指数 = 100 − risk index, relative to the district's riskiest grid).
+ * Riskiest first; `street` keeps that street's grids, ranked as in the whole plan.
  */
 export async function gridRisk(knex: Knex, window: DayWindow, opts: { plan?: number; street?: string; types?: string[] }, model: RiskModel = DEFAULT_RISK_MODEL): Promise<{ planId: number | null; grids: GridRisk[] }> {
   const planId = await exposurePlan(knex, opts.plan);
@@ -22,8 +23,8 @@ export async function gridRisk(knex: Knex, window: DayWindow, opts: { plan?: num
   const { rows: grids } = await knex.raw(
     `select g.code, g.name, s.code::text as street, s.parent_code::text as district, ST_X(ST_PointOnSurface(g.geom)) as lng, ST_Y(ST_PointOnSurface(g.geom)) as lat
      from grids g join admin_areas c on c.code = g.area_code join admin_areas s on s.code = c.parent_code
-     where g.plan_id = ? and g.kind in ('comprehensive', 'dedicated') ${opts.street ? 'and s.code = ?' : ''}`,
-    [planId, ...(opts.street ? [opts.street] : [])]);
+     where g.plan_id = ? and g.kind in ('comprehensive', 'dedicated')`,
+    [planId]);
   const { rows: sums } = await knex.raw(
     `select grid_code, type, severity, count(*)::int as n,
             sum(power(2, (extract(epoch from occurred_at) * 1000 - ?) / ? / ?)) as growth
@@ -46,10 +47,11 @@ export async function gridRisk(knex: Knex, window: DayWindow, opts: { plan?: num
     return { grid: g.code, name: g.name, streetCode: g.street, districtCode: g.district, score: (e?.points ?? 0) + hazardPoints, events: e?.events ?? 0, hazardPoints };
   });
   const ranked = rankGrids(scored).map((r, i) => ({ ...r, name: scored[i].name, events: scored[i].events, hazardPoints: scored[i].hazardPoints }));
-  return { planId, grids: ranked.sort((a, b) => b.score - a.score || a.grid.localeCompare(b.grid)) };
+  const shown = opts.street ? ranked.filter((g) => g.streetCode === opts.street) : ranked;
+  return { planId, grids: shown.sort((a, b) => b.score - a.score || a.grid.localeCompare(b.grid)) };
 }
 
-/** Events of one grid per day, week or month (China Standard Time) and type. */
+/** Events of one grid per day, week or month (China Standard Time) and type; every bucket of the window, empty ones too. */
 export async function gridTimeline(knex: Knex, code: string, window: DayWindow, bucket: 'day' | 'week' | 'month', types?: string[]) {
   const { rows: known } = await knex.raw('select 1 from grids where code = ? limit 1', [code]);
   if (!known.length) throw notFound(`grid ${code}`);
@@ -58,7 +60,19 @@ export async function gridTimeline(knex: Knex, code: string, window: DayWindow, 
      from events where grid_code = ? and occurred_at >= ? and occurred_at < ? ${types ? 'and type = any(?::text[])' : ''}
      group by 1, 2 order by 1, 2`,
     [bucket, code, cstMidnight(window.from), cstMidnight(window.to), ...(types ? [types] : [])]);
-  const buckets = new Map<string, Record<string, number>>();
+  const buckets = new Map<string, Record<string, number>>(bucketStarts(window, bucket).map((start) => [start, {}]));
   for (const r of rows as { start: string; type: string; n: number }[]) buckets.set(r.start, { ...(buckets.get(r.start) ?? {}), [r.type]: r.n });
   return { grid: code, bucket, window, buckets: [...buckets].map(([start, counts]) => ({ start, counts, total: Object.values(counts).reduce((a, b) => a + b, 0) })) };
+}
+
+/** Every bucket start (days are CST calendar days; weeks start on Monday) from the one holding `from` to before `to`. */
+export function bucketStarts({ from, to }: DayWindow, bucket: 'day' | 'week' | 'month'): string[] {
+  const d = new Date(`${from}T00:00:00Z`);
+  if (bucket === 'week') d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  if (bucket === 'month') d.setUTCDate(1);
+  const starts: string[] = [];
+  for (; d.toISOString().slice(0, 10) < to; bucket === 'month' ? d.setUTCMonth(d.getUTCMonth() + 1) : d.setUTCDate(d.getUTCDate() + (bucket === 'week' ? 7 : 1))) {
+    starts.push(d.toISOString().slice(0, 10));
+  }
+  return starts;
 }

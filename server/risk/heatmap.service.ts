@@ -56,7 +56,7 @@ function riskPoints(s: CellTypeSums, endMs: number, model: RiskModel): number {
 /**
  * The heatmap of a window: events per H3 cell from the rollups, as counts, risk (event points
  * with decay at the window's end plus hazard proximity, as a 0–100 index and percentile) or
- * Getis-Ord Gi* hot spots over the district's cells. Without detail access, cells under
+ * Getis-Ord Gi* hot spots over the district's cells (the whole district, whatever the bbox). Without detail access, cells under
  * `suppressBelow` events are folded into their parents (count, risk) or hidden (hotspot).
  */
 export async function heatmap(knex: Knex, q: HeatmapQuery, access: { details: boolean; suppressBelow: number }, model: RiskModel = DEFAULT_RISK_MODEL): Promise<HeatmapAnswer> {
@@ -65,28 +65,28 @@ export async function heatmap(knex: Knex, q: HeatmapQuery, access: { details: bo
   const cover = q.bbox ? new Set(bboxCells(q.bbox, res)) : null;
   const filter = cover && cover.size <= MAX_FILTER_CELLS ? [...cover] : null;
   const inBbox = (cell: string) => !cover || cover.has(cell);
-  const sums = await windowSums(knex, res, window, q.metric === 'risk' ? { each: q.types ?? null } : q.types ? { each: q.types } : { all: true }, filter);
+  // hot spots are measured over the whole district, so a cell's z does not change as the map pans
+  const sums = await windowSums(knex, res, window, q.metric === 'risk' ? { each: q.types ?? null } : q.types ? { each: q.types } : { all: true }, q.metric === 'hotspot' ? null : filter);
 
   const endMs = Date.parse(`${window.to}T00:00:00+08:00`);
   const byCell = new Map<string, { count: number; score: number }>();
   for (const s of sums) {
-    if (!filter && !inBbox(s.cell)) continue;
     const c = byCell.get(s.cell) ?? { count: 0, score: 0 };
     c.count += s.n.reduce((a, b) => a + b, 0);
     if (q.metric === 'risk') c.score += riskPoints(s, endMs, model);
     byCell.set(s.cell, c);
   }
-  const totalEvents = [...byCell.values()].reduce((s, c) => s + c.count, 0);
+  const totalEvents = [...byCell].reduce((sum, [cell, c]) => sum + (inBbox(cell) ? c.count : 0), 0);
   const base = { res, metric: q.metric, window, types: q.types ?? null, suppressed: !access.details, totalEvents };
 
   if (q.metric === 'hotspot') {
-    const study = (await districtCells(knex, res)).filter(inBbox);
+    const study = await districtCells(knex, res);
     const counts = new Map([...byCell].map(([cell, c]) => [cell, c.count]));
     const gi = giStar(study, counts, { k: q.k, fdr: q.fdr });
     const shown = study.flatMap((cell, i) => {
       const count = counts.get(cell) ?? 0;
       const hiddenSmall = !access.details && count > 0 && count < access.suppressBelow;
-      return (count > 0 || gi.bin[i] !== 0) && !hiddenSmall ? [{ cell, count, z: gi.z[i], bin: gi.bin[i] }] : [];
+      return inBbox(cell) && (count > 0 || gi.bin[i] !== 0) && !hiddenSmall ? [{ cell, count, z: gi.z[i], bin: gi.bin[i] }] : [];
     });
     return { ...base, ...columns(shown, (c) => c.z), bins: shown.map((c) => c.bin) };
   }
@@ -98,7 +98,7 @@ export async function heatmap(knex: Knex, q: HeatmapQuery, access: { details: bo
       byCell.set(cell, c);
     }
   }
-  let rows = [...byCell].map(([cell, c]) => ({ cell, ...c }));
+  let rows = [...byCell].filter(([cell]) => inBbox(cell)).map(([cell, c]) => ({ cell, ...c }));
   if (!access.details) rows = suppressSmallCounts(rows, { mode: 'fold', minCount: access.suppressBelow, minResolution: Math.min(6, res) }).cells;
   if (q.metric === 'count') return { ...base, ...columns(rows, (r) => r.count) };
   const scores = cellScores(new Map(rows.map((r) => [r.cell, r.score])));

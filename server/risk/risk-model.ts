@@ -166,7 +166,7 @@ function checkScore(score: number, what: string): void {
 }
 
 /** 100 × score / max, 0 when max is 0. */
-const riskIndex = (score: number, max: number): number => (max > 0 ? (100 * score) / max : 0);
+const riskIndex = (score: number, max: number): number => (max > 0 ? Math.min(100, (100 * score) / max) : 0); // no 100.00000000000001
 
 /** In ascending `sorted`, the first index holding a value ≥ `value` (`orEqual`) or > `value`. */
 function firstIndexAbove(sorted: Float64Array, value: number, orEqual: boolean): number {

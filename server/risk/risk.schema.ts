@@ -39,7 +39,7 @@ export const cellParams = z.object({ cell: z.string().regex(/^8[0-9a-f]{14}$/, '
 
 export const gridsRiskQuery = windowQuery.extend({
   plan: z.coerce.number().int().positive().optional().describe('comprehensive plan; default the published one'),
-  street: z.string().regex(/^\d{12}$/).optional().describe('only grids of this street'),
+  street: z.string().regex(/^\d{12}$/).optional().describe('only the grids of this street (ranked as in the whole plan)'),
 });
 
 export const timelineQuery = windowQuery.extend({

@@ -158,6 +158,8 @@ describe('GET /api/risk/grids', () => {
       expect(g.safetyIndex).toBeCloseTo(100 - g.riskIndex, 9);
     }
     expect(body.grids.map((g: { rankInDistrict: number }) => g.rankInDistrict)).toEqual([1, 2, 3, 4]);
+    const west = await (await fetch(app.url('/api/risk/grids?from=2026-01-01&to=2026-04-01&street=320113002000'))).json();
+    expect(west.grids).toEqual(body.grids.filter((g: { streetCode: string }) => g.streetCode === '320113002000')); // ranked as in the district
   });
 
   it('when a grid\'s timeline is asked for, then its weekly buckets add up to its events', async () => {
@@ -165,6 +167,8 @@ describe('GET /api/risk/grids', () => {
     const { rows: [{ n }] } = await db.knex.raw(`select count(*)::int as n from events where grid_code = '320113002002001'`);
     expect(body.buckets.reduce((s: number, b: { total: number }) => s + b.total, 0)).toBe(n);
     expect(body.buckets.every((b: { start: string }) => new Date(`${b.start}T00:00:00Z`).getUTCDay() === 1)).toBe(true); // weeks start on Monday
+    expect(body.buckets.map((b: { start: string }) => b.start).slice(0, 2)).toEqual(['2025-12-29', '2026-01-05']);
+    expect(body.buckets).toHaveLength(14); // every week of the window, empty ones too
     expect((await fetch(app.url('/api/risk/grids/nope/timeline'))).status).toBe(404);
   });
 });
