@@ -38,7 +38,7 @@ import { insertEvents, type AssignedEvent } from '../server/events/events.repo';
 import { GridIndex } from '../server/events/grid-index';
 import { PolygonIndex, type MultiPolygonCoords } from '../server/events/polygon-index';
 import { recordsFrom } from '../server/events/record-streams';
-import { addToRollups } from '../server/events/rollups';
+import { h3ParentSql, rollUp } from '../server/events/rollups';
 import { JobRegistry } from '../server/jobs/job-registry';
 import { bboxCells } from '../server/risk/study-area';
 
@@ -197,13 +197,17 @@ async function profileStep(file: string) {
   const index = await GridIndex.load(knex);
   const [tAssign, assigned] = await seconds(() => rows.map((r): AssignedEvent => ({ ...r, ...index.assign(r.lng, r.lat), externalId: `profile-${r.externalId}` })));
   const chunks = Array.from({ length: Math.ceil(assigned.length / INGEST_CHUNK) }, (_, i) => assigned.slice(i * INGEST_CHUNK, (i + 1) * INGEST_CHUNK));
-  /** Wall and node CPU seconds of writing every chunk in a transaction that is rolled back. */
-  const inRolledBack = async (write: (trx: Knex.Transaction, chunk: AssignedEvent[]) => Promise<unknown>) => {
-    let timing: [number, number] = [0, 0];
+  /** Wall and node CPU seconds of inserting every chunk and then rolling them up, in a transaction that is rolled back. */
+  const inRolledBack = async (): Promise<[[number, number], [number, number]]> => {
+    let timing: [[number, number], [number, number]] = [[0, 0], [0, 0]];
     await knex.transaction(async (trx) => {
-      const cpu = nodeBusy();
-      const [t] = await seconds(async () => { for (const chunk of chunks) await write(trx, chunk); });
-      timing = [t, nodeBusy() - cpu];
+      let cpu = nodeBusy();
+      const ids: number[] = [];
+      const [tInsert] = await seconds(async () => { for (const chunk of chunks) ids.push(...(await insertEvents(trx, null, chunk)).inserted.map((r) => r.id)); });
+      const insert: [number, number] = [tInsert, nodeBusy() - cpu];
+      cpu = nodeBusy();
+      const [tRollUp] = await seconds(() => rollUp(trx, { ids }));
+      timing = [insert, [tRollUp, nodeBusy() - cpu]];
       await trx.rollback();
     }).catch(() => {});
     return timing;
@@ -211,8 +215,9 @@ async function profileStep(file: string) {
   const insertRuns: [number, number][] = [];
   const rollupRuns: [number, number][] = [];
   for (let i = 0; i < RUNS; i++) {
-    insertRuns.push(await inRolledBack((trx, chunk) => insertEvents(trx, null, chunk)));
-    rollupRuns.push(await inRolledBack((trx, chunk) => addToRollups(trx, chunk)));
+    const [insert, rolled] = await inRolledBack();
+    insertRuns.push(insert);
+    rollupRuns.push(rolled);
   }
   const [tInsert, cpuInsert] = [median(insertRuns.map((r) => r[0])), median(insertRuns.map((r) => r[1]))];
   const [tRollups, cpuRollups] = [median(rollupRuns.map((r) => r[0])), median(rollupRuns.map((r) => r[1]))];
@@ -220,8 +225,8 @@ async function profileStep(file: string) {
     ['read NDJSON lines + JSON.parse (recordsFrom)', tParse, ''],
     ['check and convert (readEventRow)', tRead, ''],
     ['assign to every layer + H3 (GridIndex.assign)', tAssign, ''],
-    ['insert events + status history (insertEvents less rollups)', tInsert - tRollups, `${fmt((100 * (cpuInsert - cpuRollups)) / (tInsert - tRollups))} % in node`],
-    ['rollup upsert (addToRollups)', tRollups, `${fmt((100 * cpuRollups) / tRollups)} % in node`],
+    ['insert events + status history (insertEvents)', tInsert, `${fmt((100 * cpuInsert) / tInsert)} % in node`],
+    ['rollups, set-based over all of them (rollUp)', tRollups, `${fmt((100 * cpuRollups) / tRollups)} % in node`],
   ];
   const total = stages.reduce((s, [, t]) => s + t, 0);
   console.log(`\n### Where the ingest's time goes (each stage alone on ${fmt(sample)} events; writes in ${INGEST_CHUNK}-event chunks, rolled back, medians of ${RUNS})`);
@@ -283,13 +288,8 @@ async function assignmentStep() {
   console.log(`target: ≥ 1,000,000 points/s in process → PolygonIndex ${(points.length / tLocate / 1e6).toFixed(2)}×, GridIndex.assign ${(points.length / tAssign / 1e6).toFixed(2)}× of it`);
 }
 
-/** SQL: the parent at resolution `res` of an H3 index held as bigint: resolution in bits 52–55, digits below `res` set to 7. */
-function h3ParentSql(column: string, res: number): string {
-  return `((${column} & ~(15::bigint << 52)) | (${res}::bigint << 52) | ((1::bigint << ${3 * (15 - res)}) - 1))`;
-}
-
 async function heatmapStep() {
-  const { rows: sample } = await knex.raw(`select to_hex(h3) as h3, ${[6, 8, 10].map((r) => `to_hex(${h3ParentSql('h3', r)}) as p${r}`).join(', ')} from events where h3 is not null order by id limit 1000`);
+  const { rows: sample } = await knex.raw(`select to_hex(h3) as h3, ${[6, 8, 10].map((r) => `to_hex(${h3ParentSql('h3', String(r))}) as p${r}`).join(', ')} from events where h3 is not null order by id limit 1000`);
   const parentsMatch = sample.filter((s: Record<string, string>) => [6, 8, 10].every((r) => s[`p${r}`] === cellToParent(s.h3, r))).length;
   console.log(`\n## 3. Heatmap latency\nSQL parent of events.h3 (bit arithmetic) = h3-js cellToParent on ${parentsMatch} of ${sample.length} sampled cells at res 6, 8 and 10 (stored res ${sample.length ? getResolution(sample[0].h3) : '–'})`);
   const extent = async (level: string, code?: string) => {
@@ -333,7 +333,7 @@ async function heatmapStep() {
 async function onTheFly(bbox: { minLng: number; minLat: number; maxLng: number; maxLat: number }, res: number, from: string, to: string) {
   const cover = new Set(bboxCells(bbox, res));
   const margin = 0.02; // degrees: more than a res-8 cell, so every event of a cell overlapping the bbox is read
-  const sql = `select to_hex(${h3ParentSql('h3', res)}) as cell, count(*)::int as n from events
+  const sql = `select to_hex(${h3ParentSql('h3', String(res))}) as cell, count(*)::int as n from events
     where occurred_at >= ?::date::timestamp at time zone 'Asia/Shanghai' and occurred_at < ?::date::timestamp at time zone 'Asia/Shanghai'
       and geom && ST_MakeEnvelope(?, ?, ?, ?, 4326) and h3 is not null group by 1`;
   const times: number[] = [];

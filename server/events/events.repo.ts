@@ -1,13 +1,13 @@
 import type { Knex } from 'knex';
 import type { EventRow } from './event-row';
 import type { Assignment } from './grid-index';
-import { addToRollups } from './rollups';
 
 export type AssignedEvent = EventRow & Assignment;
 
 /**
- * Inserts events (a duplicate (source, external_id) is skipped: re-sending is harmless) and
- * adds the inserted ones to the day rollups. Returns how many were inserted.
+ * Inserts events (a duplicate (source, external_id) is skipped: re-sending is harmless), each
+ * with the first step of its history; returns the inserted ones' ids and indices. The caller
+ * adds them to the rollups (rollUp) in the same transaction.
  */
 export async function insertEvents(trx: Knex.Transaction, batchId: number | null, events: AssignedEvent[]): Promise<{ inserted: { id: number; index: number }[] }> {
   if (!events.length) return { inserted: [] };
@@ -22,8 +22,10 @@ export async function insertEvents(trx: Knex.Transaction, batchId: number | null
     emergency_code: e.emergencyCode, safety_code: e.safetyCode, community_code: e.communityCode,
     street_code: e.streetCode, district_code: e.districtCode, h3: BigInt(`0x${e.h3}`).toString(), outside: e.outside,
   }));
+  // the workflow history starts with the status each event came in with, written by the same statement
   const { rows } = await trx.raw(
-    `insert into events (id, external_id, source, type, severity, occurred_at, reported_at, status, attributes, sensitive, geom, batch_id,
+    `with ins as (
+     insert into events (id, external_id, source, type, severity, occurred_at, reported_at, status, attributes, sensitive, geom, batch_id,
        grid_code, grid_kind, micro_code, police_code, emergency_code, safety_code, community_code, street_code, district_code, h3, outside)
      select id, external_id, source, type, severity, occurred_at, reported_at, status, attributes, sensitive, ST_SetSRID(ST_MakePoint(lng, lat), 4326), ?,
        grid_code, grid_kind, micro_code, police_code, emergency_code, safety_code, community_code, street_code, district_code, h3, outside
@@ -31,12 +33,10 @@ export async function insertEvents(trx: Knex.Transaction, batchId: number | null
          reported_at timestamptz, status text, attributes jsonb, sensitive jsonb, lng float8, lat float8, grid_code text, grid_kind text, micro_code text,
          police_code text, emergency_code text, safety_code text, community_code text, street_code text, district_code text, h3 bigint, outside boolean)
      on conflict (source, external_id) do nothing
-     returning id::text as id`,
+     returning id, status, reported_at
+     )
+     insert into event_status_history (event_id, status, at) select id, status, reported_at from ins returning event_id::text as id`,
     [batchId, JSON.stringify(payload)],
   );
-  const inserted = (rows as { id: string }[]).map((r) => ({ id: Number(r.id), index: indexOf.get(r.id)! }));
-  // the workflow history starts with the status each event came in with
-  await trx.raw('insert into event_status_history (event_id, status, at) select id, status, reported_at from events where id = any(?::bigint[])', [inserted.map((r) => r.id)]);
-  await addToRollups(trx, inserted.map((r) => events[r.index]));
-  return { inserted };
+  return { inserted: (rows as { id: string }[]).map((r) => ({ id: Number(r.id), index: indexOf.get(r.id)! })) };
 }

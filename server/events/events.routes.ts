@@ -8,6 +8,7 @@ import { EVENT_STATUSES } from '../db/migrations/005_events';
 import { readEventRow } from './event-row';
 import { eventDetail, listEvents, setStatus, storedId } from './events-read.repo';
 import { insertEvents } from './events.repo';
+import { rollUp } from './rollups';
 import { assignQuery, bulkQuery, eventIdParams, listEventsQuery, singleQuery, statusBody } from './events.schema';
 import { GridIndex } from './grid-index';
 import { ingestEvents } from './ingest';
@@ -42,7 +43,11 @@ export function eventRoutes({ db, config }: AppDeps) {
     const read = 'record' in record ? readEventRow(record.record, q.crs, q.source) : record;
     if ('reason' in read) throw badRequest('invalid_event', `the event is invalid: ${read.reason}`);
     const event = { ...read.row, ...(await currentIndex()).assign(read.row.lng, read.row.lat) };
-    const { inserted } = await db.knex.transaction((trx) => insertEvents(trx, null, [event]));
+    const { inserted } = await db.knex.transaction(async (trx) => {
+      const written = await insertEvents(trx, null, [event]);
+      await rollUp(trx, { ids: written.inserted.map((r) => r.id) });
+      return written;
+    });
     const id = inserted[0]?.id ?? (await storedId(db.knex, event.source, event.externalId!));
     res.status(inserted.length ? 201 : 200).json({ duplicate: !inserted.length, event: await eventDetail(db.knex, id, config.EVENT_DETAILS) });
   });

@@ -3,6 +3,7 @@ import { AppError } from '../http/errors';
 import type { ImportCrs } from '../import/import.schema';
 import { readEventRow } from './event-row';
 import { insertEvents, type AssignedEvent } from './events.repo';
+import { rollUp } from './rollups';
 import type { GridIndex } from './grid-index';
 import type { EventFormat, NumberedRecord } from './record-streams';
 
@@ -28,7 +29,7 @@ export interface IngestResult {
 
 /**
  * One batch of events: each record read, checked and assigned to its grids and H3 cell in
- * process, then written in chunks inside one transaction, with the rollups. Mode `all` writes
+ * process, then written in chunks inside one transaction, then rolled up at once. Mode `all` writes
  * nothing when any row is bad (a 400 listing them); `keep_good` writes the good rows and keeps
  * every reject (row number, reason, the record) as a CSV file on the batch. Re-sending a batch
  * writes no duplicates: events are unique per (source, external_id).
@@ -66,6 +67,7 @@ export async function ingestEvents(
       if (chunk.length >= CHUNK) await flush();
     }
     await flush();
+    if (result.accepted) await rollUp(trx, { batchId: batch.id });
     result.rejected = allRejects.length;
     result.rejects = allRejects.slice(0, LISTED_REJECTS);
     if (opts.mode === 'all' && allRejects.length) {

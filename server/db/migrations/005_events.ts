@@ -68,7 +68,9 @@ export async function up(knex: Knex): Promise<void> {
       n1 int not null default 0, n2 int not null default 0, n3 int not null default 0, n4 int not null default 0, n5 int not null default 0,
       g1 float8 not null default 0, g2 float8 not null default 0, g3 float8 not null default 0, g4 float8 not null default 0, g5 float8 not null default 0,
       primary key (res, period, start, type, cell)
-    )
+    );
+    -- a few cells over a long window (a street at res 10): by cell first
+    create index event_cells_by_cell on event_cells (res, type, cell, period, start)
   `);
 }
 
