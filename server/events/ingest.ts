@@ -92,6 +92,6 @@ async function* readable(records: AsyncIterable<NumberedRecord>, format: EventFo
 const csvCell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /** row,reason,record: what a sender needs to fix and re-send the rejected rows. */
-export function rejectsCsv(rejects: Reject[]): string {
+function rejectsCsv(rejects: Reject[]): string {
   return '\ufeffrow,reason,record\r\n' + rejects.map((r) => [String(r.row), r.reason, r.raw].map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
