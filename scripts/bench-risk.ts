@@ -281,7 +281,7 @@ async function assignmentStep() {
   console.log('| method | points | s | points/s | PolygonIndex is × faster | same grid as PolygonIndex |\n|---|---:|---:|---:|---:|---:|');
   const row = (name: string, n: number, t: number, agree: string) =>
     console.log(`| ${name} | ${fmt(n)} | ${fmt(t, 3)} | ${fmt(n / t)} | ${fmt(n / t > 0 ? (points.length / tLocate) / (n / t) : 0, 1)} | ${agree} |`);
-  row('PolygonIndex.locate, comprehensive grids (flatbush + point-in-polygon-hao)', points.length, tLocate, '100 %');
+  row('PolygonIndex.locate, comprehensive grids (lattice, then flatbush + point-in-polygon-hao)', points.length, tLocate, '100 %');
   row('GridIndex.assign: 8 layers + H3 res 12 cell (what the ingest does)', points.length, tAssign, '');
   row(`turf booleanPointInPolygon loop over all grids (${fmt(100 * TURF_SHARE)} % of the points)`, turfPoints.length, tTurf, `${fmt(100 * turfAgree, 2)} %`);
   row('PostGIS ST_Contains join, points table (gist) × grids, query only', points.length, median(sqlRuns), `${fmt(100 * sqlAgree, 2)} %`);
