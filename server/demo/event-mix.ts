@@ -54,7 +54,6 @@ export interface EventTypeMix {
   places: PlaceShares;
 }
 
-const FLAT_MONTHS = Array(12).fill(1);
 /** Day-time office hours: 8–18 high, evening lower, night little. */
 const OFFICE_HOURS = [1, 0.5, 0.3, 0.3, 0.3, 0.6, 2, 5, 9, 10, 10, 8, 6, 8, 10, 10, 9, 7, 5, 4, 3, 2, 2, 1];
 /** Work-safety inspections happen in working hours. */
