@@ -26,7 +26,6 @@ import {
   checkStayedLocalAndClean,
   clickMapAt,
   fitMapTo,
-  openRecordedPage,
   renderedValues,
   runE2e,
   saveScreenshot,
@@ -195,33 +194,23 @@ async function checkReach(page: Page, baseUrl: string, grids: GridCollection, ch
 }
 
 const checks = new Checks();
-await runE2e(
-  async (server, register) => {
-    const baseUrl = server.baseUrl;
-    checks.check(`server is up at ${baseUrl}`, true);
-    const hazards = await getApi<HazardCollection>(baseUrl, '/api/hazards');
-    const { browser, page, requestedUrls, pageErrors } = await openRecordedPage();
-    register(browser);
-    try {
-      await page.goto(`${baseUrl}/#emergency`);
-      await waitForMapReady(page);
-      await page.waitForSelector('#emergency', { timeout: UI_TIMEOUT_MS });
-      checks.check('#emergency opens the emergency view (应急)', (await textOf(page, '.view-tab[aria-selected="true"]')) === '应急');
-      await checkHazardsDrawn(page, hazards, checks);
-      await checkHazardClick(page, baseUrl, hazards, checks);
-      const planId = (await getApi<HazardExposure>(baseUrl, `/api/hazards/${hazards.features[0].properties.id}/exposure`)).planId;
-      if (planId === null) throw new Error('no published comprehensive plan to count exposure in');
-      await checkWhatIf(page, baseUrl, planId, checks);
-      const grids = await getApi<GridCollection>(baseUrl, `/api/plans/${planId}/grids?kind=comprehensive`);
-      await checkReach(page, baseUrl, grids, checks);
-      await saveScreenshot(page, SCREENSHOT_PATH);
-      checks.check(`screenshot saved to ${SCREENSHOT_PATH}`, true);
-      checkStayedLocalAndClean(checks, { requestedUrls, pageErrors });
-    } finally {
-      if (pageErrors.length > 0 && checks.failed > 0) console.log(`page errors:\n  ${pageErrors.join('\n  ')}`);
-    }
-  },
-  (error) => checks.fail('the run reached its end', error),
-);
-console.log(checks.summary());
-process.exitCode = checks.failed === 0 ? 0 : 1;
+await runE2e(checks, async (server, open) => {
+  const baseUrl = server.baseUrl;
+  checks.check(`server is up at ${baseUrl}`, true);
+  const hazards = await getApi<HazardCollection>(baseUrl, '/api/hazards');
+  const { page, requestedUrls, pageErrors } = await open();
+  await page.goto(`${baseUrl}/#emergency`);
+  await waitForMapReady(page);
+  await page.waitForSelector('#emergency', { timeout: UI_TIMEOUT_MS });
+  checks.check('#emergency opens the emergency view (应急)', (await textOf(page, '.view-tab[aria-selected="true"]')) === '应急');
+  await checkHazardsDrawn(page, hazards, checks);
+  await checkHazardClick(page, baseUrl, hazards, checks);
+  const planId = (await getApi<HazardExposure>(baseUrl, `/api/hazards/${hazards.features[0].properties.id}/exposure`)).planId;
+  if (planId === null) throw new Error('no published comprehensive plan to count exposure in');
+  await checkWhatIf(page, baseUrl, planId, checks);
+  const grids = await getApi<GridCollection>(baseUrl, `/api/plans/${planId}/grids?kind=comprehensive`);
+  await checkReach(page, baseUrl, grids, checks);
+  await saveScreenshot(page, SCREENSHOT_PATH);
+  checks.check(`screenshot saved to ${SCREENSHOT_PATH}`, true);
+  checkStayedLocalAndClean(checks, { requestedUrls, pageErrors });
+});

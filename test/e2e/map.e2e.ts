@@ -9,7 +9,7 @@
  * Set CHROMIUM_PATH to use another Chromium than /usr/bin/chromium.
  */
 import type { Page } from 'playwright-core';
-import { checkStayedLocalAndClean, clickMapAt, openRecordedPage, runE2e, saveScreenshot, waitForMapReady } from './support/browser';
+import { checkStayedLocalAndClean, clickMapAt, runE2e, saveScreenshot, waitForMapReady } from './support/browser';
 import { Checks, sameSet } from './support/checks';
 
 const UI_TIMEOUT_MS = 30_000;
@@ -143,29 +143,19 @@ async function checkLanguageSwitch(page: Page, checks: Checks): Promise<void> {
 }
 
 const checks = new Checks();
-await runE2e(
-  async (server, register) => {
-    checks.check(`server is up at ${server.baseUrl}`, true);
-    const expected = await fetchExpectedAreas(server.baseUrl);
-    const { browser, page, requestedUrls, pageErrors } = await openRecordedPage();
-    register(browser);
-    try {
-      await page.goto(server.baseUrl);
-      await checkMap(page, expected, checks);
-      const street = expected.streets[0];
-      if (street) await checkInspectPanel(page, street, checks);
-      await saveScreenshot(page, SCREENSHOT_PATH);
-      checks.check(`screenshot saved to ${SCREENSHOT_PATH}`, true);
-      await checkLanguageSwitch(page, checks);
+await runE2e(checks, async (server, open) => {
+  checks.check(`server is up at ${server.baseUrl}`, true);
+  const expected = await fetchExpectedAreas(server.baseUrl);
+  const { page, requestedUrls, pageErrors } = await open();
+  await page.goto(server.baseUrl);
+  await checkMap(page, expected, checks);
+  const street = expected.streets[0];
+  if (street) await checkInspectPanel(page, street, checks);
+  await saveScreenshot(page, SCREENSHOT_PATH);
+  checks.check(`screenshot saved to ${SCREENSHOT_PATH}`, true);
+  await checkLanguageSwitch(page, checks);
 
-      const tileRequests = requestedUrls.filter((url) => url.includes('/tiles/'));
-      checks.check('vector tile requests were recorded (request recording works)', tileRequests.length > 0);
-      checkStayedLocalAndClean(checks, { requestedUrls, pageErrors });
-    } finally {
-      if (pageErrors.length > 0 && checks.failed > 0) console.log(`page errors:\n  ${pageErrors.join('\n  ')}`);
-    }
-  },
-  (error) => checks.fail('the run reached its end', error),
-);
-console.log(checks.summary());
-process.exitCode = checks.failed === 0 ? 0 : 1;
+  const tileRequests = requestedUrls.filter((url) => url.includes('/tiles/'));
+  checks.check('vector tile requests were recorded (request recording works)', tileRequests.length > 0);
+  checkStayedLocalAndClean(checks, { requestedUrls, pageErrors });
+});

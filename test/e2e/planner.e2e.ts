@@ -17,7 +17,6 @@ import { getApi } from './support/api';
 import {
   checkStayedLocalAndClean,
   clickMapAt,
-  openRecordedPage,
   renderedValues,
   runE2e,
   saveScreenshot,
@@ -296,43 +295,33 @@ async function checkEnglish(page: Page, checks: Checks): Promise<void> {
 }
 
 const checks = new Checks();
-await runE2e(
-  async (server, register) => {
-    const baseUrl = server.baseUrl;
-    checks.check(`server is up at ${baseUrl}`, true);
-    const { street, community } = await densestCommunity(baseUrl);
-    const { browser, page, requestedUrls, pageErrors } = await openRecordedPage();
-    register(browser);
-    try {
-      await page.goto(baseUrl);
-      await waitForMapReady(page);
-      await page.click('.view-tab[data-view="planner"]');
-      await page.waitForSelector('#planner-area', { timeout: UI_TIMEOUT_MS });
-      checks.check('the planner view opens from the header tab', true);
+await runE2e(checks, async (server, open) => {
+  const baseUrl = server.baseUrl;
+  checks.check(`server is up at ${baseUrl}`, true);
+  const { street, community } = await densestCommunity(baseUrl);
+  const { page, requestedUrls, pageErrors } = await open();
+  await page.goto(baseUrl);
+  await waitForMapReady(page);
+  await page.click('.view-tab[data-view="planner"]');
+  await page.waitForSelector('#planner-area', { timeout: UI_TIMEOUT_MS });
+  checks.check('the planner view opens from the header tab', true);
 
-      await page.waitForSelector(`#planner-street option[value="${street}"]`, { state: 'attached', timeout: UI_TIMEOUT_MS });
-      await page.selectOption('#planner-street', street);
-      await page.selectOption('#planner-community', community.code);
-      await page.waitForFunction(
-        (name) => document.querySelector('#planner-area .area-summary-name')?.firstChild?.textContent === name,
-        community.name,
-        { timeout: UI_TIMEOUT_MS },
-      );
-      checks.check(`choosing ${STREET_NAME} › ${community.name} from the lists shows its figures`, true);
+  await page.waitForSelector(`#planner-street option[value="${street}"]`, { state: 'attached', timeout: UI_TIMEOUT_MS });
+  await page.selectOption('#planner-street', street);
+  await page.selectOption('#planner-community', community.code);
+  await page.waitForFunction(
+    (name) => document.querySelector('#planner-area .area-summary-name')?.firstChild?.textContent === name,
+    community.name,
+    { timeout: UI_TIMEOUT_MS },
+  );
+  checks.check(`choosing ${STREET_NAME} › ${community.name} from the lists shows its figures`, true);
 
-      const planId = await runPartition(page, checks, `partition of ${community.name}`);
-      const grids = await checkGridsRendered(page, baseUrl, planId, checks);
-      await checkTopologyPanel(page, baseUrl, planId, checks);
-      await checkMergeAndUndo(page, baseUrl, planId, grids, checks);
-      await checkCompareAndPublish(page, baseUrl, planId, checks);
-      await checkEnglish(page, checks);
+  const planId = await runPartition(page, checks, `partition of ${community.name}`);
+  const grids = await checkGridsRendered(page, baseUrl, planId, checks);
+  await checkTopologyPanel(page, baseUrl, planId, checks);
+  await checkMergeAndUndo(page, baseUrl, planId, grids, checks);
+  await checkCompareAndPublish(page, baseUrl, planId, checks);
+  await checkEnglish(page, checks);
 
-      checkStayedLocalAndClean(checks, { requestedUrls, pageErrors });
-    } finally {
-      if (pageErrors.length > 0 && checks.failed > 0) console.log(`page errors:\n  ${pageErrors.join('\n  ')}`);
-    }
-  },
-  (error) => checks.fail('the run reached its end', error),
-);
-console.log(checks.summary());
-process.exitCode = checks.failed === 0 ? 0 : 1;
+  checkStayedLocalAndClean(checks, { requestedUrls, pageErrors });
+});

@@ -19,7 +19,6 @@ import { getApi } from './support/api';
 import {
   checkStayedLocalAndClean,
   fitMapTo,
-  openRecordedPage,
   renderedValues,
   runE2e,
   saveScreenshot,
@@ -191,33 +190,23 @@ async function checkAccept(page: Page, baseUrl: string, plans: Plans, checks: Ch
 }
 
 const checks = new Checks();
-await runE2e(
-  async (server, register) => {
-    const baseUrl = server.baseUrl;
-    checks.check(`server is up at ${baseUrl}`, true);
-    const { browser, page, requestedUrls, pageErrors } = await openRecordedPage();
-    register(browser);
-    try {
-      await page.goto(baseUrl);
-      await waitForMapReady(page);
-      await page.click('.view-tab[data-view="police"]');
-      await page.waitForSelector('#police-plans', { timeout: ANALYSIS_TIMEOUT_MS });
-      checks.check('the police view opens from the header tab (警格)', (await textOf(page, '.view-tab[data-view="police"]')) === '警格');
-      const plans = await checkChosenPlans(page, baseUrl, checks);
-      const grids = await checkConflicts(page, baseUrl, plans, checks);
-      const alignment = await getApi<Alignment>(baseUrl, `/api/overlay/alignment?comprehensive=${plans.comprehensive}&overlay=${plans.police}`);
-      await checkWorstConflict(page, grids, alignment, checks);
-      await checkPreview(page, baseUrl, plans, grids, checks);
-      await checkAccept(page, baseUrl, plans, checks);
-      await fitMapTo(page, boundsOf(grids.features));
-      await saveScreenshot(page, SCREENSHOT_PATH);
-      checks.check(`screenshot saved to ${SCREENSHOT_PATH}`, true);
-      checkStayedLocalAndClean(checks, { requestedUrls, pageErrors });
-    } finally {
-      if (pageErrors.length > 0 && checks.failed > 0) console.log(`page errors:\n  ${pageErrors.join('\n  ')}`);
-    }
-  },
-  (error) => checks.fail('the run reached its end', error),
-);
-console.log(checks.summary());
-process.exitCode = checks.failed === 0 ? 0 : 1;
+await runE2e(checks, async (server, open) => {
+  const baseUrl = server.baseUrl;
+  checks.check(`server is up at ${baseUrl}`, true);
+  const { page, requestedUrls, pageErrors } = await open();
+  await page.goto(baseUrl);
+  await waitForMapReady(page);
+  await page.click('.view-tab[data-view="police"]');
+  await page.waitForSelector('#police-plans', { timeout: ANALYSIS_TIMEOUT_MS });
+  checks.check('the police view opens from the header tab (警格)', (await textOf(page, '.view-tab[data-view="police"]')) === '警格');
+  const plans = await checkChosenPlans(page, baseUrl, checks);
+  const grids = await checkConflicts(page, baseUrl, plans, checks);
+  const alignment = await getApi<Alignment>(baseUrl, `/api/overlay/alignment?comprehensive=${plans.comprehensive}&overlay=${plans.police}`);
+  await checkWorstConflict(page, grids, alignment, checks);
+  await checkPreview(page, baseUrl, plans, grids, checks);
+  await checkAccept(page, baseUrl, plans, checks);
+  await fitMapTo(page, boundsOf(grids.features));
+  await saveScreenshot(page, SCREENSHOT_PATH);
+  checks.check(`screenshot saved to ${SCREENSHOT_PATH}`, true);
+  checkStayedLocalAndClean(checks, { requestedUrls, pageErrors });
+});

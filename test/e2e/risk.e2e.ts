@@ -24,7 +24,6 @@ import {
   checkStayedLocalAndClean,
   clickMapAt,
   fitMapTo,
-  openRecordedPage,
   runE2e,
   saveScreenshot,
   textOf,
@@ -238,42 +237,32 @@ async function checkGridChoice(page: Page, baseUrl: string, ranking: GridRiskRan
 }
 
 const checks = new Checks();
-await runE2e(
-  async (server, register) => {
-    const baseUrl = server.baseUrl;
-    checks.check(`server is up at ${baseUrl}`, true);
-    const range = await getApi<EventRange>(baseUrl, '/api/heatmap/range');
-    if (!range.first || !range.last) throw new Error('the demo holds no events to draw');
-    const { browser, page, requestedUrls, pageErrors } = await openRecordedPage();
-    register(browser);
-    try {
-      await page.goto(baseUrl);
-      await waitForMapReady(page);
-      await page.click('.view-tab[data-view="risk"]');
-      checks.check('the risk view opens from the header tab (风险)', (await textOf(page, '.view-tab[aria-selected="true"]')) === '风险');
-      const opened = await nextHeatmap(page, baseUrl, null);
-      const expectedWindow = windowEndingOn(range.last, DEFAULT_WINDOW_DAYS);
-      checks.check(
-        `it opens on the ${DEFAULT_WINDOW_DAYS} days up to the last day with events (${range.last})`,
-        JSON.stringify(opened.answer.window) === JSON.stringify(expectedWindow),
-        JSON.stringify(opened.answer.window),
-      );
-      await checkDrawn(page, opened.shown, opened.answer, 'on opening', checks);
-      const moved = await checkSlider(page, baseUrl, range, opened, checks);
-      await checkTooltip(page, baseUrl, moved.answer, checks);
-      await checkPlayback(page, baseUrl, checks);
-      await checkHotspots(page, baseUrl, await snapshot(page), checks);
-      const ranking = await checkRanking(page, baseUrl, await snapshot(page), checks);
-      await checkGridChoice(page, baseUrl, ranking, checks);
-      await fitMapTo(page, boundsOf((await getApi<GridCollection>(baseUrl, `/api/plans/${ranking.planId}/grids?kind=comprehensive`)).features));
-      await saveScreenshot(page, SCREENSHOT_PATH);
-      checks.check(`screenshot saved to ${SCREENSHOT_PATH}`, true);
-      checkStayedLocalAndClean(checks, { requestedUrls, pageErrors });
-    } finally {
-      if (pageErrors.length > 0 && checks.failed > 0) console.log(`page errors:\n  ${pageErrors.join('\n  ')}`);
-    }
-  },
-  (error) => checks.fail('the run reached its end', error),
-);
-console.log(checks.summary());
-process.exitCode = checks.failed === 0 ? 0 : 1;
+await runE2e(checks, async (server, open) => {
+  const baseUrl = server.baseUrl;
+  checks.check(`server is up at ${baseUrl}`, true);
+  const range = await getApi<EventRange>(baseUrl, '/api/heatmap/range');
+  if (!range.first || !range.last) throw new Error('the demo holds no events to draw');
+  const { page, requestedUrls, pageErrors } = await open();
+  await page.goto(baseUrl);
+  await waitForMapReady(page);
+  await page.click('.view-tab[data-view="risk"]');
+  checks.check('the risk view opens from the header tab (风险)', (await textOf(page, '.view-tab[aria-selected="true"]')) === '风险');
+  const opened = await nextHeatmap(page, baseUrl, null);
+  const expectedWindow = windowEndingOn(range.last, DEFAULT_WINDOW_DAYS);
+  checks.check(
+    `it opens on the ${DEFAULT_WINDOW_DAYS} days up to the last day with events (${range.last})`,
+    JSON.stringify(opened.answer.window) === JSON.stringify(expectedWindow),
+    JSON.stringify(opened.answer.window),
+  );
+  await checkDrawn(page, opened.shown, opened.answer, 'on opening', checks);
+  const moved = await checkSlider(page, baseUrl, range, opened, checks);
+  await checkTooltip(page, baseUrl, moved.answer, checks);
+  await checkPlayback(page, baseUrl, checks);
+  await checkHotspots(page, baseUrl, await snapshot(page), checks);
+  const ranking = await checkRanking(page, baseUrl, await snapshot(page), checks);
+  await checkGridChoice(page, baseUrl, ranking, checks);
+  await fitMapTo(page, boundsOf((await getApi<GridCollection>(baseUrl, `/api/plans/${ranking.planId}/grids?kind=comprehensive`)).features));
+  await saveScreenshot(page, SCREENSHOT_PATH);
+  checks.check(`screenshot saved to ${SCREENSHOT_PATH}`, true);
+  checkStayedLocalAndClean(checks, { requestedUrls, pageErrors });
+});

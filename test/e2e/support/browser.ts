@@ -138,15 +138,17 @@ export async function saveScreenshot(page: Page, file: string): Promise<void> {
   await page.screenshot({ path: file });
 }
 
-/** Runs a browser test body, stopping the server and browser on the way out or on Ctrl-C. */
-export async function runE2e(
-  body: (server: RunningServer, register: (browser: Browser) => void) => Promise<void>,
-  onFailure: (error: unknown) => void,
-): Promise<void> {
+/**
+ * Runs a browser test body against the server under test; `open` gives it a page in Chromium
+ * that records requests and errors. A throw fails the check "the run reached its end"; the page's
+ * errors are printed when any check failed; the server and browser stop on the way out or on
+ * Ctrl-C; the summary is printed and sets the exit code.
+ */
+export async function runE2e(checks: Checks, body: (server: RunningServer, open: () => Promise<RecordedPage>) => Promise<void>): Promise<void> {
   let server: RunningServer | undefined;
-  let browser: Browser | undefined;
+  let recorded: RecordedPage | undefined;
   const cleanUp = async () => {
-    await browser?.close().catch(() => undefined);
+    await recorded?.browser.close().catch(() => undefined);
     await server?.stop();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -154,10 +156,13 @@ export async function runE2e(
   }
   try {
     server = await serverUnderTest();
-    await body(server, (opened) => (browser = opened));
+    await body(server, async () => (recorded = await openRecordedPage()));
   } catch (error) {
-    onFailure(error);
+    checks.fail('the run reached its end', error);
   } finally {
+    if (recorded?.pageErrors.length && checks.failed > 0) console.log(`page errors:\n  ${recorded.pageErrors.join('\n  ')}`);
     await cleanUp();
   }
+  console.log(checks.summary());
+  process.exitCode = checks.failed === 0 ? 0 : 1;
 }
