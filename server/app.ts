@@ -17,12 +17,15 @@ import { eventRoutes } from './events/events.routes';
 import { riskRoutes } from './risk/risk.routes';
 import { planRoutes } from './plans/plans.routes';
 import { editingRoutes } from './editing/editing.routes';
+import { ogcRoutes } from './ogc/ogc.routes';
+import { exportRoutes } from './export/export.routes';
 
 /** Builds the Express app without listening, so tests can bind it to port 0. */
 export function buildApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use('/api', healthRoutes(deps));
+  app.use('/api', exportRoutes(deps)); // before areaRoutes: /api/areas/export is not an area code
   app.use('/api', areaRoutes(deps));
   app.use('/api/import', importRoutes(deps));
   app.use('/api', jobRoutes(deps));
@@ -36,6 +39,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use('/api', editingRoutes(deps));
   app.use('/api', openapiRoutes());
   app.use('/tiles', tileRoutes(deps));
+  app.use('/ogc', ogcRoutes(deps));
   app.use('/api', (req, _res, next) => next(notFound(`route ${req.method} /api${req.path}`)));
 
   const clientDir = path.resolve('dist/client');

@@ -21,7 +21,23 @@ export const bboxParam = z
 
 export type Bbox = z.infer<typeof bboxParam>;
 
+/** A path or query id: a positive whole number, named in the error ("a plan id is a positive whole number"). */
+export const positiveId = (what: string) =>
+  z.coerce.number({ error: `a ${what} id is a positive whole number` }).int(`a ${what} id is a positive whole number`).positive(`a ${what} id is a positive whole number`);
+
 export const pagingParams = {
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 };
+
+/**
+ * A choice among `values` (and `aliases` of them), case-insensitive, whose error names the bad
+ * value and lists the valid ones: "'xls' is not a format; valid: geojson, gpkg, shp, csv".
+ */
+export function choice<const T extends string>(what: string, values: readonly T[], aliases: Record<string, T> = {}) {
+  const lookup: Record<string, T> = { ...Object.fromEntries(values.map((v) => [v, v])), ...aliases };
+  return z
+    .string()
+    .refine((v) => Object.hasOwn(lookup, v.toLowerCase()), { error: (iss) => `'${String(iss.input)}' is not a ${what}; valid: ${values.join(', ')}` })
+    .transform((v) => lookup[v.toLowerCase()]);
+}

@@ -165,34 +165,19 @@ export async function planGrids(knex: Knex, planId: number, q: PlanGridsQuery): 
   return (rows as Row[]).map((r) => ({ id: Number(r.id), ...gridProperties(r), geojson: String(r.geojson) }));
 }
 
-export type ExportRow = GridRow & {
-  /** ISO WKB, little-endian */
-  wkb: Buffer;
-  /** [minX, minY, maxX, maxY]; null for an empty geometry */
-  envelope: [number, number, number, number] | null;
-};
-
 /**
- * A plan's grids for export: GridProperties plus the geometry as WKB with rings turned as the
- * format wants (`ccw`: exterior counter-clockwise as RFC 7946 says; `cw`: as shapefiles need).
+ * A plan's grids (optionally one kind) as an export source (server/export/layer.ts): the
+ * GridProperties columns, read in pages by code; feature id = grid id.
  */
-export async function exportRows(knex: Knex, planId: number, kind: string | undefined, orientation: 'ccw' | 'cw'): Promise<ExportRow[]> {
-  const turn = orientation === 'cw' ? 'ST_ForcePolygonCW' : 'ST_ForcePolygonCCW';
-  const { rows } = await knex.raw(
-    `select g.id, ${GRID_PROPERTIES}, ST_AsBinary(${turn}(g.geom), 'NDR') as wkb, ST_IsEmpty(g.geom) as empty,
-            ST_XMin(g.geom) as xmin, ST_YMin(g.geom) as ymin, ST_XMax(g.geom) as xmax, ST_YMax(g.geom) as ymax
-       from grids g join grid_plans p on p.id = g.plan_id ${GRID_LATERALS}
-      where g.plan_id = ? and (?::text is null or g.kind = ?::text)
-      order by g.code`,
-    [planId, kind ?? null, kind ?? null],
-  );
-  return (rows as Row[]).map((r) => ({
-    id: Number(r.id),
-    ...gridProperties(r),
-    wkb: Buffer.from(r.wkb as Uint8Array),
-    envelope: r.empty ? null : [Number(r.xmin), Number(r.ymin), Number(r.xmax), Number(r.ymax)],
-  }));
-}
+export const gridExportSql = (planId: number, kind?: string) => ({
+  select: GRID_PROPERTIES,
+  from: `grids g join grid_plans p on p.id = g.plan_id ${GRID_LATERALS}`,
+  where: 'g.plan_id = ? and (cast(? as text) is null or g.kind = cast(? as text))',
+  bindings: [planId, kind ?? null, kind ?? null],
+  key: 'g.code',
+  geom: 'g.geom',
+  featureId: 'g.id',
+});
 
 /** Locks the plans of `planId`'s layer (so two publishes of one layer queue) and returns them. */
 export async function lockLayerPlans(trx: Knex.Transaction, planId: number): Promise<{ id: number; status: PlanStatus }[]> {

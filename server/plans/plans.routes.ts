@@ -2,7 +2,7 @@ import type { AppDeps } from '../deps';
 import { apiRouter } from '../http/api-router';
 import { parseOr400 } from '../http/validate';
 import { createPlansService } from './plans.service';
-import { diffParams, diffQuery, exportQuery, listPlansQuery, planGridsQuery, planIdParams, topologyQuery } from './plans.schema';
+import { diffParams, diffQuery, listPlansQuery, planGridsQuery, planIdParams, topologyQuery } from './plans.schema';
 
 const geojson = 'application/geo+json';
 
@@ -41,17 +41,6 @@ export function planRoutes({ db }: AppDeps) {
       const { format } = parseOr400(diffQuery, req.query);
       if (format === 'geojson') res.type(geojson).json(await plans.diffFeatures(id, other));
       else res.json(await plans.diff(id, other));
-    },
-  );
-
-  add(
-    { method: 'get', path: '/plans/:id/export', summary: "Downloads a plan's grids as GeoJSON, GeoPackage, zipped Shapefile or CSV (WKT)", tag: 'plans', query: exportQuery, produces: 'application/octet-stream' },
-    async (req, res) => {
-      const { id } = parseOr400(planIdParams, req.params, 'path');
-      const { format, kind } = parseOr400(exportQuery, req.query);
-      const file = await plans.export(id, format, kind);
-      res.attachment(file.filename);
-      res.type(file.contentType).send(Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength));
     },
   );
 

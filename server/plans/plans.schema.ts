@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { areaCode } from '../areas/areas.schema';
 import { GRID_KINDS } from '../db/migrations/001_core_schema';
-import { bboxParam } from '../http/validate';
-
-const positiveId = (what: string) =>
-  z.coerce.number({ error: `a ${what} id is a positive whole number` }).int(`a ${what} id is a positive whole number`).positive(`a ${what} id is a positive whole number`);
+import { bboxParam, choice, positiveId } from '../http/validate';
 
 export const planIdParams = z.object({ id: positiveId('plan') });
 export const diffParams = z.object({ id: positiveId('plan'), other: positiveId('plan') });
@@ -20,29 +17,6 @@ export const planGridsQuery = z.object({
   bbox: bboxParam.optional().describe('minLng,minLat,maxLng,maxLat: only grids whose bounding box meets it'),
 });
 export type PlanGridsQuery = z.infer<typeof planGridsQuery>;
-
-/**
- * A choice among `values` (and `aliases` of them) whose error names the bad value and lists the
- * valid ones: "'xls' is not a format; valid: geojson, gpkg, shp, csv".
- */
-function choice<const T extends string>(what: string, values: readonly T[], aliases: Record<string, T> = {}) {
-  const lookup: Record<string, T> = { ...Object.fromEntries(values.map((v) => [v, v])), ...aliases };
-  return z
-    .string()
-    .refine((v) => Object.hasOwn(lookup, v.toLowerCase()), { error: (iss) => `'${String(iss.input)}' is not a ${what}; valid: ${values.join(', ')}` })
-    .transform((v) => lookup[v.toLowerCase()]);
-}
-
-export const EXPORT_FORMATS = ['geojson', 'gpkg', 'shp', 'csv'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export const exportQuery = z.object({
-  format: choice('format', EXPORT_FORMATS, { json: 'geojson', geopackage: 'gpkg', shapefile: 'shp', zip: 'shp' })
-    .default('geojson')
-    .describe(`${EXPORT_FORMATS.join(' | ')} (default geojson); shp is a zip of .shp/.shx/.dbf/.prj/.cpg`),
-  kind: z.enum(GRID_KINDS).optional().describe('only grids of this kind'),
-});
-export type ExportQuery = z.infer<typeof exportQuery>;
 
 export const DIFF_FORMATS = ['json', 'geojson'] as const;
 export const diffQuery = z.object({

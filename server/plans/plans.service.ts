@@ -3,12 +3,11 @@ import type { Db } from '../db/knex';
 import { badRequest, conflict, notFound } from '../http/errors';
 import type { GridProperties } from '../planning/planning.schema';
 import * as diffRepo from './diff.repo';
-import { exportPlanFile, type ExportFile } from './export/export-plan';
 import * as repo from './plans.repo';
-import type { ExportFormat, PlanDetail, PlanDiff, PlanGridsQuery, PublishResult, TopologyReport } from './plans.schema';
+import type { PlanDetail, PlanDiff, PlanGridsQuery, PublishResult, TopologyReport } from './plans.schema';
 import { checkTopology } from './topology';
 
-/** The use cases of the plans API: read plans and their grids, publish, compare, export, check. */
+/** The use cases of the plans API: read plans and their grids, publish, compare, check. */
 export function createPlansService(db: Db) {
   const knex = db.knex;
 
@@ -83,11 +82,6 @@ export function createPlansService(db: Db) {
         type: 'FeatureCollection',
         features: rows.map((r): Feature => ({ type: 'Feature', id: r.id, properties: r.properties, geometry: JSON.parse(r.geojson) })),
       };
-    },
-
-    async export(id: number, format: ExportFormat, kind?: string): Promise<ExportFile> {
-      const plan = await requirePlan(id);
-      return exportPlanFile(knex, plan, format, kind);
     },
 
     async topology(id: number, area?: string): Promise<TopologyReport> {

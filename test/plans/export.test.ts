@@ -14,7 +14,7 @@ import { importFeatures } from '../../server/import/import.service';
 import { splitCsv } from '../../server/import/parse-csv';
 import { parseUpload } from '../../server/import/parse-upload';
 import type { ImportFormat } from '../../server/import/import.schema';
-import { CSV_COLUMNS } from '../../server/plans/export/export-plan';
+import { GRID_COLUMNS } from '../../server/export/layers';
 import { insertSquareDistrict } from '../helpers/areas-fixture';
 import { createTestDb } from '../helpers/db';
 import { serveApp } from '../helpers/http';
@@ -185,7 +185,7 @@ describe('plan export', () => {
     expect(file.type).toBe('text/csv; charset=utf-8');
     expect(file.disposition).toContain(encodeURIComponent('综合网格-导出.csv'));
     const [header, ...rows] = splitCsv(decodeChineseText(file.bytes).replace(/^\uFEFF/, ''));
-    expect(header).toEqual([...CSV_COLUMNS]);
+    expect(header).toEqual([...GRID_COLUMNS.map((c) => c.name), 'wkt']);
     expect(rows).toHaveLength(grids.length);
     const at = (name: string) => header.indexOf(name);
     const byCode = Object.fromEntries(rows.map((r) => [r[at('code')], r]));

@@ -8,8 +8,9 @@ export type { GridFigures } from '../../../server/editing/figures';
 export type { JobView } from '../../../server/jobs/job-registry';
 export type { PartitionResult } from '../../../server/partition/partition.service';
 export type { GridProperties, HouseholdRange } from '../../../server/planning/planning.schema';
+export type { ExportFormat } from '../../../server/export/export.schema';
 export type {
-  ExportFormat, PlanDetail, PlanDiff, PlanSummary, PublishResult, TopologyIssue, TopologyReport,
+  PlanDetail, PlanDiff, PlanSummary, PublishResult, TopologyIssue, TopologyReport,
 } from '../../../server/plans/plans.schema';
 
 /** The body of POST /api/planning/partition, before the server fills in its defaults. */

@@ -1,4 +1,5 @@
 import initSqlJs, { type SqlValue } from 'sql.js';
+import { unionEnvelope, type Envelope } from './envelope';
 
 let sqlJs: ReturnType<typeof initSqlJs> | undefined;
 
@@ -11,6 +12,9 @@ const WGS84_DEFINITION =
   'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],' +
   'PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4326"]]';
 
+/** The geometry types of a GeoPackage feature table written here (GEOMETRY: any, mixed). */
+export type GpkgGeometryType = 'MULTIPOLYGON' | 'POINT' | 'GEOMETRY';
+
 export interface GpkgColumn {
   name: string;
   type: 'TEXT' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN';
@@ -21,7 +25,7 @@ export interface GpkgFeature {
   /** standard (ISO) WKB of the geometry, in EPSG:4326 */
   wkb: Uint8Array;
   /** [minX, minY, maxX, maxY]; null for an empty geometry */
-  envelope: [number, number, number, number] | null;
+  envelope: Envelope | null;
   values: SqlValue[];
 }
 
@@ -29,7 +33,7 @@ export interface GpkgFeature {
  * A GeoPackage geometry blob (OGC 12-128r15 §2.1.3): magic "GP", version 0, flags (little-endian
  * header, XY envelope, or empty), srs_id, envelope as minX, maxX, minY, maxY, then the WKB.
  */
-export function gpkgGeometry(wkb: Uint8Array, srsId: number, envelope: [number, number, number, number] | null): Uint8Array {
+export function gpkgGeometry(wkb: Uint8Array, srsId: number, envelope: Envelope | null): Uint8Array {
   const headerBytes = 8 + (envelope ? 32 : 0);
   const out = new Uint8Array(headerBytes + wkb.length);
   const view = new DataView(out.buffer);
@@ -49,17 +53,18 @@ export function gpkgGeometry(wkb: Uint8Array, srsId: number, envelope: [number, 
 const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
 
 /**
- * A GeoPackage 1.2 file with one MultiPolygon feature table in EPSG:4326, written with sql.js:
+ * A GeoPackage 1.2 file with one feature table in EPSG:4326, written with sql.js:
  * application_id 'GPKG', the required gpkg_spatial_ref_sys rows (-1, 0, 4326), gpkg_contents with
  * the layer's extent and gpkg_geometry_columns. No spatial index (an optional extension).
  *
- * @example await writeGeopackage({ table: 'grids', identifier: '综合网格 v1', columns, features })
+ * @example await writeGeopackage({ table: 'grids', identifier: '综合网格 v1', geometryType: 'MULTIPOLYGON', columns, features })
  */
 export async function writeGeopackage(layer: {
   table: string;
   identifier: string;
   description?: string;
   geometryColumn?: string;
+  geometryType: GpkgGeometryType;
   columns: GpkgColumn[];
   features: GpkgFeature[];
 }): Promise<Uint8Array> {
@@ -91,16 +96,13 @@ export async function writeGeopackage(layer: {
     srs.free();
 
     const columns = layer.columns.map((c) => `${quote(c.name)} ${c.type}${c.notNull ? ' NOT NULL' : ''}`);
-    db.run(`CREATE TABLE ${quote(layer.table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, ${quote(geom)} MULTIPOLYGON, ${columns.join(', ')})`);
+    db.run(`CREATE TABLE ${quote(layer.table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, ${quote(geom)} ${layer.geometryType}, ${columns.join(', ')})`);
 
-    const boxes = layer.features.flatMap((f) => (f.envelope ? [f.envelope] : []));
-    const extent = boxes.length
-      ? [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))]
-      : [null, null, null, null];
+    const extent = unionEnvelope(layer.features.flatMap((f) => (f.envelope ? [f.envelope] : []))) ?? [null, null, null, null];
     db.run('INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 4326)', [
       layer.table, 'features', layer.identifier, layer.description ?? '', ...extent,
     ]);
-    db.run("INSERT INTO gpkg_geometry_columns VALUES (?, ?, 'MULTIPOLYGON', 4326, 0, 0)", [layer.table, geom]);
+    db.run('INSERT INTO gpkg_geometry_columns VALUES (?, ?, ?, 4326, 0, 0)', [layer.table, geom, layer.geometryType]);
 
     const names = [geom, ...layer.columns.map((c) => c.name)].map(quote).join(', ');
     const insert = db.prepare(`INSERT INTO ${quote(layer.table)} (${names}) VALUES (${layer.columns.map(() => '?').concat('?').join(', ')})`);

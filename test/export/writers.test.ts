@@ -8,12 +8,13 @@ import { parseDbf, parseShp } from 'shpjs';
 import wkx from 'wkx';
 import { describe, expect, it } from 'vitest';
 import { readGpkgGeometry } from '../../server/import/parse-geopackage';
-import { csvCell, toCsv } from '../../server/plans/export/csv';
-import { utf8Prefix, writeDbf } from '../../server/plans/export/dbf';
-import { safeFileName } from '../../server/plans/export/export-plan';
-import { gpkgGeometry } from '../../server/plans/export/geopackage';
-import { writeShp } from '../../server/plans/export/shapefile';
-import { zip } from '../../server/plans/export/zip';
+import { CSV_BOM, csvCell, csvLine } from '../../server/export/csv';
+import { utf8Prefix, writeDbf } from '../../server/export/dbf';
+import { unionEnvelope } from '../../server/export/envelope';
+import { gpkgGeometry } from '../../server/export/geopackage';
+import { shapefileEntries, shapeOf, writeShp } from '../../server/export/shapefile';
+import { safeFileName } from '../../server/export/write-export';
+import { zip } from '../../server/export/zip';
 
 const run = promisify(execFile);
 
@@ -63,7 +64,7 @@ describe('export writers (pure)', () => {
     const outer = [[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]; // clockwise
     const hole = [[0.2, 0.2], [0.4, 0.2], [0.4, 0.4], [0.2, 0.4], [0.2, 0.2]]; // counter-clockwise
     const apart = [[2, 0], [2, 1], [3, 1], [3, 0], [2, 0]];
-    const { shp, shx } = writeShp([[outer, hole, apart], null, [apart]]);
+    const { shp, shx } = writeShp('Polygon', [[outer, hole, apart], null, [apart]]);
     const shapes = parseShp(shp);
     expect(shapes).toHaveLength(3);
     expect(shapes[0]).toMatchObject({ type: 'MultiPolygon' });
@@ -73,6 +74,35 @@ describe('export writers (pure)', () => {
     const view = new DataView(shx.buffer);
     expect(view.getInt32(24, false) * 2).toBe(shx.length);
     expect(new DataView(shp.buffer).getFloat64(52, true)).toBe(3); // file bbox xmax
+  });
+
+  it('when points, multipoints and lines are written to .shp, then shpjs reads them back', () => {
+    const point = writeShp('Point', [[[[118.5, 32.1]]], null]);
+    expect(parseShp(point.shp)).toEqual([{ type: 'Point', coordinates: [118.5, 32.1] }, null]);
+    expect(point.shp.length).toBe(100 + (8 + 20) + (8 + 4));
+    const multi = writeShp('MultiPoint', [[[[0, 0], [1, 2]]]]);
+    expect(parseShp(multi.shp)).toEqual([{ type: 'MultiPoint', coordinates: [[0, 0], [1, 2]], bbox: [0, 0, 1, 2] }]);
+    const lines = writeShp('PolyLine', [[[[0, 0], [1, 1]], [[2, 2], [3, 3], [4, 2]]]]);
+    expect(parseShp(lines.shp)).toEqual([{ type: 'MultiLineString', coordinates: [[[0, 0], [1, 1]], [[2, 2], [3, 3], [4, 2]]], bbox: [0, 0, 4, 3] }]);
+  });
+
+  it('when a layer mixes points and polygons, then the zip holds one shapefile per shape type', () => {
+    const square = shapeOf({ type: 'Polygon', coordinates: [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]] });
+    const dot = shapeOf({ type: 'Point', coordinates: [2, 2] });
+    const fields = [{ name: 'name', type: 'C' as const }];
+    const names = (entries: { name: string }[]) => entries.map((e) => e.name);
+    expect(names(shapefileEntries('风险源', fields, [{ shape: dot, values: ['加油站'] }, { shape: square, values: ['洪涝'] }, { shape: dot, values: ['x'] }], 'Point')))
+      .toEqual(['风险源-point.shp', '风险源-point.shx', '风险源-point.dbf', '风险源-point.prj', '风险源-point.cpg', '风险源-polygon.shp', '风险源-polygon.shx', '风险源-polygon.dbf', '风险源-polygon.prj', '风险源-polygon.cpg']);
+    expect(names(shapefileEntries('网格', fields, [{ shape: square, values: ['a'] }], 'Polygon'))).toEqual(['网格.shp', '网格.shx', '网格.dbf', '网格.prj', '网格.cpg']);
+    expect(names(shapefileEntries('空', fields, [], 'Point'))[0]).toBe('空.shp'); // an empty layer is still a shapefile
+    expect(() => shapeOf({ type: 'GeometryCollection', geometries: [] })).toThrow('GeometryCollection');
+  });
+
+  it('when envelopes are combined, then the union covers them all, and none gives null', () => {
+    expect(unionEnvelope([[0, 0, 1, 1], [2, -1, 3, 0]])).toEqual([0, -1, 3, 1]);
+    expect(unionEnvelope([])).toBeNull();
+    const many = Array.from({ length: 300_000 }, (_, i) => [i, 0, i + 1, 1] as [number, number, number, number]);
+    expect(unionEnvelope(many)).toEqual([0, 0, 300_000, 1]); // no spread of 300,000 arguments
   });
 
   it('when a geometry blob is built, then the import reader parses it, and an empty one is flagged', () => {
@@ -91,12 +121,13 @@ describe('export writers (pure)', () => {
     expect(csvCell('x\ny')).toBe('"x\ny"');
     expect(csvCell(null)).toBe('');
     expect(csvCell(0.5)).toBe('0.5');
-    expect(toCsv(['a', 'b'], [[1, '网格']])).toBe('\uFEFFa,b\r\n1,网格\r\n');
+    expect(csvLine([1, '网格', null])).toBe('1,网格,\r\n');
+    expect(CSV_BOM).toBe('\uFEFF');
   });
 
   it('when a file name is made from plan names, then path and control characters are replaced', () => {
     expect(safeFileName('综合网格-v1')).toBe('综合网格-v1');
     expect(safeFileName('a/b\\c:d*?"<>|e')).toBe('a_b_c_d_e');
-    expect(safeFileName('  ')).toBe('plan');
+    expect(safeFileName('  ')).toBe('layer');
   });
 });
