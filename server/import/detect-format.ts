@@ -57,6 +57,6 @@ function sniff(head: Uint8Array): ImportFormat | undefined {
   if (text.startsWith('SQLite format 3\0')) return 'geopackage';
   if (/^\s*[{[]/.test(text)) return 'geojson';
   const firstLine = text.split(/\r?\n/)[0];
-  if (/[,\t;]/.test(firstLine) && /(^|[,\t;"])\s*(lng|lon|longitude|x|lat|latitude|y|经度|纬度)\s*("|[,\t;]|$)/i.test(firstLine)) return 'csv';
+  if (/[,\t;]/.test(firstLine) && /(^|[,\t;"])\s*(lng|lon|longitude|x|lat|latitude|y|经度|纬度|wkt)\s*("|[,\t;]|$)/i.test(firstLine)) return 'csv';
   return undefined;
 }

@@ -1,4 +1,5 @@
-import type { Feature, FeatureCollection, Point } from 'geojson';
+import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
+import wkx from 'wkx';
 import { decodeChineseText } from './decode-text';
 import { fileError } from './import-errors';
 
@@ -11,14 +12,17 @@ const LNG_NAMES = ['lng', 'lon', 'long', 'longitude', 'x', '经度'];
 const LAT_NAMES = ['lat', 'latitude', 'y', '纬度'];
 
 /**
- * Reads a CSV of points: one row per feature, the lng/lat columns give the Point, every other
- * non-empty cell becomes a string property. A coordinate cell that is not a number is kept as
+ * Reads a CSV: one row per feature, every non-empty cell but the geometry's becomes a string
+ * property. The geometry is the `wkt` column when there is one (any type, as GDAL and our exports
+ * write it) and no lng/lat column was named; else the lng/lat columns give a Point. A coordinate cell that is not a number is kept as
  * the raw string so the structure check reports it against its row like any other bad position.
  */
 export function parseCsv(bytes: Uint8Array, columns: CsvColumns = {}): FeatureCollection {
   const [header, ...rows] = splitCsv(decodeChineseText(bytes).replace(/^\uFEFF/, ''));
   if (!header) throw fileError(400, 'invalid_csv', 'the CSV is empty');
   const names = header.map((h) => h.trim());
+  const wktAt = columns.lngColumn || columns.latColumn ? -1 : names.findIndex((n) => n.toLowerCase() === 'wkt');
+  if (wktAt >= 0) return wktFeatures(names, rows, wktAt);
   const lngAt = findColumn(names, columns.lngColumn, LNG_NAMES, 'longitude', 'lngColumn');
   const latAt = findColumn(names, columns.latColumn, LAT_NAMES, 'latitude', 'latColumn');
 
@@ -32,6 +36,28 @@ export function parseCsv(bytes: Uint8Array, columns: CsvColumns = {}): FeatureCo
     const lat = cells[latAt]?.trim() ?? '';
     const geometry: Point | null =
       lng === '' && lat === '' ? null : { type: 'Point', coordinates: [toNumber(lng), toNumber(lat)] as number[] };
+    return { type: 'Feature', properties, geometry };
+  });
+  return { type: 'FeatureCollection', features: features as Feature[] };
+}
+
+/** Features whose geometry is the WKT in column `wktAt`; a cell that is not WKT is a 400 naming its row. */
+function wktFeatures(names: string[], rows: string[][], wktAt: number): FeatureCollection {
+  const features = rows.map((cells, r): Feature<Geometry | null> => {
+    const properties: Record<string, string> = {};
+    names.forEach((name, i) => {
+      const value = cells[i]?.trim();
+      if (i !== wktAt && value) properties[name] = value;
+    });
+    const wkt = cells[wktAt]?.trim() ?? '';
+    let geometry: Geometry | null = null;
+    if (wkt) {
+      try {
+        geometry = wkx.Geometry.parse(wkt).toGeoJSON() as Geometry;
+      } catch (e) {
+        throw fileError(400, 'invalid_csv', `row ${r + 2}: the wkt cell is not WKT (${(e as Error).message}): ${JSON.stringify(wkt.slice(0, 60))}`);
+      }
+    }
     return { type: 'Feature', properties, geometry };
   });
   return { type: 'FeatureCollection', features: features as Feature[] };
