@@ -21,7 +21,7 @@ export interface OgcCollection {
   timeSpan?: (knex: Knex) => Promise<[string, string] | null>;
 }
 
-const AREA_LEVELS = [
+const AREA_COLLECTIONS = [
   { level: 'district', title: '区县 Districts' },
   { level: 'street', title: '街道/乡镇 Streets and towns' },
   { level: 'community', title: '社区/村 Communities and villages' },
@@ -58,7 +58,7 @@ async function plansWithKinds(knex: Knex): Promise<(PlanRow & { kinds: string[] 
  * reading the event types unless it is `events-per-grid`.
  */
 export async function listCollections(knex: Knex, onlyId?: string): Promise<OgcCollection[]> {
-  const collections: OgcCollection[] = AREA_LEVELS.map(({ level, title }) => ({
+  const collections: OgcCollection[] = AREA_COLLECTIONS.map(({ level, title }) => ({
     id: `areas-${level}`,
     title,
     description: `Administrative areas of level ${level}, with their 12-digit statistical codes.`,

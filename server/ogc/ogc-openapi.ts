@@ -12,7 +12,8 @@ const errors = {
 };
 
 const parameters = {
-  f: { name: 'f', in: 'query', required: false, description: 'output format; JSON (GeoJSON for features) is the only one', schema: { type: 'string', enum: ['json', 'geojson'] } },
+  f: { name: 'f', in: 'query', required: false, description: 'output format; JSON is the only one', schema: { type: 'string', enum: ['json'] } },
+  fFeatures: { name: 'f', in: 'query', required: false, description: 'output format; GeoJSON is the only one', schema: { type: 'string', enum: ['json', 'geojson'] } },
   bbox: {
     name: 'bbox', in: 'query', required: false, style: 'form', explode: false,
     description: 'only features whose geometry intersects the box minLng,minLat,maxLng,maxLat (CRS84 degrees)',
@@ -69,7 +70,7 @@ function collectionPaths(c: OgcCollection) {
       get: {
         summary: `Features of ${c.id}, ordered by id, paged`,
         tags: [c.id],
-        parameters: [ref('f'), ref('bbox'), ref('limit'), ref('offset'), ...temporal, ...queryables],
+        parameters: [ref('fFeatures'), ref('bbox'), ref('limit'), ref('offset'), ...temporal, ...queryables],
         responses: {
           '200': {
             description: 'a page of features with numberMatched, numberReturned, timeStamp and next/prev links',
@@ -91,7 +92,7 @@ function collectionPaths(c: OgcCollection) {
       },
     },
     [`${path}/items/{featureId}`]: {
-      get: { summary: `One feature of ${c.id}`, tags: [c.id], parameters: [ref('f'), ref('featureId'), ...temporal], responses: { '200': { description: 'the feature', ...json(feature, GEOJSON_TYPE) }, ...errors } },
+      get: { summary: `One feature of ${c.id}`, tags: [c.id], parameters: [ref('fFeatures'), ref('featureId'), ...temporal], responses: { '200': { description: 'the feature', ...json(feature, GEOJSON_TYPE) }, ...errors } },
     },
   };
 }
