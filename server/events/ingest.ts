@@ -47,14 +47,22 @@ export async function ingestEvents(
       `insert into event_batches (source, format, crs, mode, rows, accepted, duplicates, rejected) values (?, ?, ?, ?, 0, 0, 0, 0) returning id`,
       [opts.source, opts.format, opts.crs, opts.mode]);
     let chunk: AssignedEvent[] = [];
+    // one chunk is written while the next is read and assigned: the database and node work side by side
+    let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
-      if (opts.mode === 'all' && allRejects.length) { chunk = []; return; } // doomed: stop writing, keep reading to list every bad row
-      const { inserted } = await insertEvents(trx, batch.id, chunk);
-      result.accepted += inserted.length;
-      result.duplicates += chunk.length - inserted.length;
-      result.outside += inserted.filter((r) => chunk[r.index].outside).length;
+      await writing;
+      const events = chunk;
       chunk = [];
-      opts.onProgress?.(result.rows);
+      if (opts.mode === 'all' && allRejects.length) return; // doomed: stop writing, keep reading to list every bad row
+      const rowsRead = result.rows;
+      writing = insertEvents(trx, batch.id, events).then(({ inserted }) => {
+        result.accepted += inserted.length;
+        result.duplicates += events.length - inserted.length;
+        result.outside += inserted.filter((r) => events[r.index].outside).length;
+        opts.onProgress?.(rowsRead);
+      });
+      // a failed write surfaces at the next flush; until then it must not be an unhandled rejection
+      writing.catch(() => undefined);
     };
     for await (const item of readable(records, opts.format, () => result.rows)) {
       result.rows++;
@@ -67,6 +75,7 @@ export async function ingestEvents(
       if (chunk.length >= CHUNK) await flush();
     }
     await flush();
+    await writing;
     if (result.accepted) await rollUp(trx, { batchId: batch.id });
     result.rejected = allRejects.length;
     result.rejects = allRejects.slice(0, LISTED_REJECTS);

@@ -1,4 +1,6 @@
+import { cellToChildren } from 'h3-js';
 import type { Knex } from 'knex';
+import { DAY_ROLLUP_MAX_RES, DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS, EVENT_CELL_INDEX_RES, growthSql, h3ParentSql, severitySumsSql } from '../events/rollups';
 import { splitWindow, type DayWindow } from './time-window';
 
 /** Events and decay growth of one cell and type over a window, by severity 1…5. */
@@ -7,22 +9,45 @@ export interface CellTypeSums { cell: string; type: string; n: number[]; g: numb
 /** Which type rows to read: the all-types rows, or one row per type (all types, or those listed). */
 export type TypeRows = { all: true } | { each: string[] | null };
 
+const asBigint = (hex: string) => BigInt(`0x${hex}`).toString();
+/** China Standard Time midnight of a `YYYY-MM-DD` day. */
+const cstMidnight = (day: string) => `${day}T00:00:00+08:00`;
+
 /**
- * Sums the rollups of a window per cell and type at one resolution: month rows for the whole
- * months, day rows for the edges. `cells` (hex), when given, limits the answer to them.
+ * Sums a window per cell and type at one resolution: month rows of the rollups for the whole
+ * months, and for the days at the edges day rows (up to DAY_ROLLUP_MAX_RES) or the events
+ * themselves (finer resolutions, read per cell through the events' res-10 cell index).
+ * `cells` (hex), when given, limits the answer to them.
  */
 export async function windowSums(knex: Knex, res: number, window: DayWindow, types: TypeRows, cells: string[] | null): Promise<CellTypeSums[]> {
   const parts = splitWindow(window);
-  const dayClauses = parts.dayRanges.map(() => `(period = 'd' and start >= ? and start < ?)`);
+  const edgesFromEvents = res > DAY_ROLLUP_MAX_RES && parts.dayRanges.length > 0;
+  const rollupDays = edgesFromEvents ? [] : parts.dayRanges;
+  const typeList = 'each' in types && types.each ? [types.each] : [];
+  const rollups = {
+    sql: `select cell, type, n1, n2, n3, n4, n5, g1, g2, g3, g4, g5 from event_cells
+          where res = ? and ${'all' in types ? "type = '*'" : types.each ? 'type = any(?::text[])' : "type <> '*'"}
+            and ((period = 'm' and start >= ? and start < ?)${rollupDays.map(() => ` or (period = 'd' and start >= ? and start < ?)`).join('')})
+            ${cells ? 'and cell = any(?::bigint[])' : ''}`,
+    bindings: [res, ...typeList, parts.monthsFrom, parts.monthsTo, ...rollupDays.flat(), ...(cells ? [cells.map(asBigint)] : [])],
+  };
+  const indexed = h3ParentSql('h3', String(EVENT_CELL_INDEX_RES));
+  const fine = cells?.flatMap((c) => cellToChildren(c, EVENT_CELL_INDEX_RES)) ?? null;
+  const edges = {
+    sql: `union all
+          select ${h3ParentSql('e.h3', String(res))}, ${'all' in types ? "'*'" : 'e.type'}, ${severitySumsSql('e')}
+          from (select h3, type, severity, ${growthSql('occurred_at')} as growth from events
+                where h3 is not null and (${parts.dayRanges.map(() => '(occurred_at >= ? and occurred_at < ?)').join(' or ')})
+                  ${typeList.length ? 'and type = any(?::text[])' : ''} ${fine ? `and ${indexed} = any(?::bigint[])` : ''}) e
+          group by 1, 2`,
+    bindings: [DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS, ...parts.dayRanges.flat().map(cstMidnight), ...typeList, ...(fine ? [fine.map(asBigint)] : [])],
+  };
   const { rows } = await knex.raw(
     `select cell::text as cell, type, sum(n1)::int as n1, sum(n2)::int as n2, sum(n3)::int as n3, sum(n4)::int as n4, sum(n5)::int as n5,
             sum(g1) as g1, sum(g2) as g2, sum(g3) as g3, sum(g4) as g4, sum(g5) as g5
-     from event_cells
-     where res = ? and ${'all' in types ? "type = '*'" : types.each ? 'type = any(?::text[])' : "type <> '*'"}
-       and ((period = 'm' and start >= ? and start < ?)${dayClauses.map((c) => ` or ${c}`).join('')})
-       ${cells ? 'and cell = any(?::bigint[])' : ''}
+     from (${rollups.sql} ${edgesFromEvents ? edges.sql : ''}) parts (cell, type, n1, n2, n3, n4, n5, g1, g2, g3, g4, g5)
      group by cell, type`,
-    [res, ...('each' in types && types.each ? [types.each] : []), parts.monthsFrom, parts.monthsTo, ...parts.dayRanges.flat(), ...(cells ? [cells.map((c) => BigInt(`0x${c}`).toString())] : [])],
+    [...rollups.bindings, ...(edgesFromEvents ? edges.bindings : [])],
   );
   return rows.map((r: Record<string, string | number>) => ({
     cell: BigInt(r.cell as string).toString(16),

@@ -79,26 +79,32 @@ describe('GET /api/heatmap', () => {
     }
   });
 
-  it('when a bbox and types are given, then only those events in cells overlapping the bbox count', async () => {
+  it('when a bbox and types are given, then only those events in cells overlapping the bbox count, edge days included', async () => {
     const west = { ...box, maxLng: (box.minLng + box.maxLng) / 2 };
-    const body = await get(app, `metric=count&res=9&from=2026-01-01&to=2026-04-01&types=fire,dispute&bbox=${[west.minLng, west.minLat, west.maxLng, west.maxLat].join(',')}`);
     const westPolygon = bboxPolygon([west.minLng, west.minLat, west.maxLng, west.maxLat]);
     const overlaps = (cell: string) => booleanIntersects(polygon([cellToBoundary(cell, true)]), westPolygon);
-    const expected = new Map([...h3Counts(9, '2026-01-01', '2026-04-01', (e) => ['fire', 'dispute'].includes(e.type))].filter(([c]) => overlaps(c)));
-    expect(asMap(body)).toEqual(expected);
+    for (const res of [8, 9, 10]) {
+      const body = await get(app, `metric=count&res=${res}&from=2026-01-10&to=2026-03-20&types=fire,dispute&bbox=${[west.minLng, west.minLat, west.maxLng, west.maxLat].join(',')}`);
+      const expected = new Map([...h3Counts(res, '2026-01-10', '2026-03-20', (e) => ['fire', 'dispute'].includes(e.type))].filter(([c]) => overlaps(c)));
+      expect(expected.size, `res ${res}`).toBeGreaterThan(0);
+      expect(asMap(body), `res ${res}`).toEqual(expected);
+    }
   });
 
   it('when risk is asked for, then each cell\'s index is 100 × its decayed, weighted points over the highest', async () => {
-    const body = await get(app, 'metric=risk&res=8&from=2026-01-01&to=2026-04-01');
-    const end = Date.parse('2026-04-01T00:00:00+08:00');
-    const points = new Map<string, number>();
-    for (const e of events) {
-      const cell = cellToParent(latLngToCell(e.lat, e.lng, 12), 8);
-      points.set(cell, (points.get(cell) ?? 0) + eventScore({ type: e.type, severity: e.severity, occurredAt: new Date(e.occurred_at) }, end));
+    for (const res of [8, 10]) {
+      const body = await get(app, `metric=risk&res=${res}&from=2026-01-10&to=2026-03-20`);
+      const end = Date.parse('2026-03-20T00:00:00+08:00');
+      const points = new Map<string, number>();
+      for (const e of events.filter((e) => inWindow(e, '2026-01-10', '2026-03-20'))) {
+        const cell = cellToParent(latLngToCell(e.lat, e.lng, 12), res);
+        points.set(cell, (points.get(cell) ?? 0) + eventScore({ type: e.type, severity: e.severity, occurredAt: new Date(e.occurred_at) }, end));
+      }
+      const max = Math.max(...points.values());
+      expect(body.cells.length, `res ${res}`).toBe(points.size);
+      body.cells.forEach((cell: string, i: number) => expect(body.values[i], `res ${res}`).toBeCloseTo((100 * points.get(cell)!) / max, 9));
+      expect(Math.max(...body.values)).toBeCloseTo(100, 9);
     }
-    const max = Math.max(...points.values());
-    body.cells.forEach((cell: string, i: number) => expect(body.values[i]).toBeCloseTo((100 * points.get(cell)!) / max, 9));
-    expect(Math.max(...body.values)).toBeCloseTo(100, 9);
   });
 
   it('when hot spots are asked for, then the planted cluster of fires is a 99 % hot spot', async () => {

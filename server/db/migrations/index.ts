@@ -4,6 +4,7 @@ import * as m002 from './002_planning';
 import * as m003 from './003_plan_edits';
 import * as m004 from './004_response_points';
 import * as m005 from './005_events';
+import * as m006 from './006_event_rollup_storage';
 
 /** Migrations are listed here, not globbed, so they run the same under tsx, Vitest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Knex.Migration> = {
   '003_plan_edits': m003,
   '004_response_points': m004,
   '005_events': m005,
+  '006_event_rollup_storage': m006,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
