@@ -1,6 +1,6 @@
 import { cellToChildren } from 'h3-js';
 import type { Knex } from 'knex';
-import { DAY_ROLLUP_MAX_RES, DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS, EVENT_CELL_INDEX_RES, growthSql, h3ParentSql, severitySumsSql } from '../events/rollups';
+import { DAY_ROLLUP_MAX_RES, DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS, EVENT_CELL_INDEX_RES, growthSql, h3ParentSql, SEVERITIES, severitySumsSql } from '../events/rollups';
 import { splitWindow, type DayWindow } from './time-window';
 
 /** Events and decay growth of one cell and type over a window, by severity 1…5. */
@@ -13,6 +13,12 @@ const asBigint = (hex: string) => BigInt(`0x${hex}`).toString();
 /** China Standard Time midnight of a `YYYY-MM-DD` day. */
 const cstMidnight = (day: string) => `${day}T00:00:00+08:00`;
 
+/** Weights of the risk score that the database applies while summing (the risk model's). */
+export interface RiskWeights { byType: Record<string, number>; defaultType: number; bySeverity: number[] }
+
+/** Events of one cell over a window, and their decay growth weighted by type and severity. */
+export interface CellRiskSums { cell: string; count: number; weightedGrowth: number }
+
 /**
  * Sums a window per cell and type at one resolution: month rows of the rollups for the whole
  * months, and for the days at the edges day rows (up to DAY_ROLLUP_MAX_RES) or the events
@@ -20,6 +26,41 @@ const cstMidnight = (day: string) => `${day}T00:00:00+08:00`;
  * `cells` (hex), when given, limits the answer to them.
  */
 export async function windowSums(knex: Knex, res: number, window: DayWindow, types: TypeRows, cells: string[] | null): Promise<CellTypeSums[]> {
+  const rows = windowRows(res, window, types, cells);
+  const { rows: sums } = await knex.raw(
+    `select cell::text as cell, type, sum(n1)::int as n1, sum(n2)::int as n2, sum(n3)::int as n3, sum(n4)::int as n4, sum(n5)::int as n5,
+            sum(g1) as g1, sum(g2) as g2, sum(g3) as g3, sum(g4) as g4, sum(g5) as g5
+     from (${rows.sql}) parts group by cell, type`,
+    rows.bindings,
+  );
+  return sums.map((r: Record<string, string | number>) => ({
+    cell: BigInt(r.cell as string).toString(16),
+    type: r.type as string,
+    n: [r.n1, r.n2, r.n3, r.n4, r.n5].map(Number),
+    g: [r.g1, r.g2, r.g3, r.g4, r.g5].map(Number),
+  }));
+}
+
+/**
+ * Like windowSums, but one row per cell with the types (all, or those listed) weighed in the
+ * database: Σ type weight × Σ severity weight × decay growth, so a city-wide risk map moves one
+ * row per cell rather than one per cell and type.
+ */
+export async function windowRiskSums(knex: Knex, res: number, window: DayWindow, types: string[] | null, cells: string[] | null, weights: RiskWeights): Promise<CellRiskSums[]> {
+  const rows = windowRows(res, window, { each: types }, cells);
+  const typeWeights = Object.entries(weights.byType);
+  const { rows: sums } = await knex.raw(
+    `select cell::text as cell, sum(n1 + n2 + n3 + n4 + n5)::int as count,
+            sum(case type ${typeWeights.map(() => 'when ? then cast(? as float8)').join(' ')} else cast(? as float8) end
+                * (${SEVERITIES.map((s) => `cast(? as float8) * g${s}`).join(' + ')})) as weighted
+     from (${rows.sql}) parts group by cell`,
+    [...typeWeights.flat(), weights.defaultType, ...SEVERITIES.map((s) => weights.bySeverity[s]), ...rows.bindings],
+  );
+  return sums.map((r: { cell: string; count: number; weighted: number }) => ({ cell: BigInt(r.cell).toString(16), count: r.count, weightedGrowth: Number(r.weighted) }));
+}
+
+/** SQL (and bindings) of a window's rows per cell and type: (cell, type, n1…n5, g1…g5), to be summed. */
+function windowRows(res: number, window: DayWindow, types: TypeRows, cells: string[] | null): { sql: string; bindings: Knex.RawBinding[] } {
   const parts = splitWindow(window);
   const edgesFromEvents = res > DAY_ROLLUP_MAX_RES && parts.dayRanges.length > 0;
   const rollupDays = edgesFromEvents ? [] : parts.dayRanges;
@@ -31,30 +72,19 @@ export async function windowSums(knex: Knex, res: number, window: DayWindow, typ
             ${cells ? 'and cell = any(?::bigint[])' : ''}`,
     bindings: [res, ...typeList, parts.monthsFrom, parts.monthsTo, ...rollupDays.flat(), ...(cells ? [cells.map(asBigint)] : [])],
   };
+  if (!edgesFromEvents) return rollups;
   const indexed = h3ParentSql('h3', String(EVENT_CELL_INDEX_RES));
   const fine = cells?.flatMap((c) => cellToChildren(c, EVENT_CELL_INDEX_RES)) ?? null;
-  const edges = {
-    sql: `union all
+  return {
+    sql: `${rollups.sql}
+          union all
           select ${h3ParentSql('e.h3', String(res))}, ${'all' in types ? "'*'" : 'e.type'}, ${severitySumsSql('e')}
           from (select h3, type, severity, ${growthSql('occurred_at')} as growth from events
                 where h3 is not null and (${parts.dayRanges.map(() => '(occurred_at >= ? and occurred_at < ?)').join(' or ')})
                   ${typeList.length ? 'and type = any(?::text[])' : ''} ${fine ? `and ${indexed} = any(?::bigint[])` : ''}) e
           group by 1, 2`,
-    bindings: [DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS, ...parts.dayRanges.flat().map(cstMidnight), ...typeList, ...(fine ? [fine.map(asBigint)] : [])],
+    bindings: [...rollups.bindings, DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS, ...parts.dayRanges.flat().map(cstMidnight), ...typeList, ...(fine ? [fine.map(asBigint)] : [])],
   };
-  const { rows } = await knex.raw(
-    `select cell::text as cell, type, sum(n1)::int as n1, sum(n2)::int as n2, sum(n3)::int as n3, sum(n4)::int as n4, sum(n5)::int as n5,
-            sum(g1) as g1, sum(g2) as g2, sum(g3) as g3, sum(g4) as g4, sum(g5) as g5
-     from (${rollups.sql} ${edgesFromEvents ? edges.sql : ''}) parts (cell, type, n1, n2, n3, n4, n5, g1, g2, g3, g4, g5)
-     group by cell, type`,
-    [...rollups.bindings, ...(edgesFromEvents ? edges.bindings : [])],
-  );
-  return rows.map((r: Record<string, string | number>) => ({
-    cell: BigInt(r.cell as string).toString(16),
-    type: r.type as string,
-    n: [r.n1, r.n2, r.n3, r.n4, r.n5].map(Number),
-    g: [r.g1, r.g2, r.g3, r.g4, r.g5].map(Number),
-  }));
 }
 
 /** First and last day with events, and the event types with their counts. */

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS } from '../events/rollups';
 import { giStar } from './gi-star';
-import { eventRange, windowSums, type CellTypeSums } from './heatmap.repo';
+import { eventRange, windowRiskSums, windowSums } from './heatmap.repo';
 import { hazardScores } from './hazard-scores';
 import { cellScores, DEFAULT_RISK_MODEL, type RiskModel } from './risk-model';
 import { resolutionForZoom, type HeatmapQuery } from './risk.schema';
@@ -46,11 +46,10 @@ async function lastDayAfter(knex: Knex): Promise<string> {
 }
 
 /** Risk points of one cell-type sum at the window's end: type weight × Σ severity weight × decay growth × 2^(−T/h). */
-function riskPoints(s: CellTypeSums, endMs: number, model: RiskModel): number {
+/** Decay of growth at the window's end: risk points = weighted growth × this. */
+function decayAt(endMs: number, model: RiskModel): number {
   if (model.halfLifeDays !== DECAY_HALF_LIFE_DAYS) throw new RangeError(`the rollups hold decay at a ${DECAY_HALF_LIFE_DAYS}-day half-life, not ${model.halfLifeDays}`);
-  const typeWeight = Object.hasOwn(model.weightsByType, s.type) ? model.weightsByType[s.type] : model.defaultTypeWeight;
-  const decayAtEnd = 2 ** (-(endMs - DECAY_EPOCH_MS) / DAY_MS / DECAY_HALF_LIFE_DAYS);
-  return typeWeight * s.g.reduce((sum, g, i) => sum + model.severityWeights[i + 1] * g, 0) * decayAtEnd;
+  return 2 ** (-(endMs - DECAY_EPOCH_MS) / DAY_MS / DECAY_HALF_LIFE_DAYS);
 }
 
 /**
@@ -66,15 +65,18 @@ export async function heatmap(knex: Knex, q: HeatmapQuery, access: { details: bo
   const filter = cover && cover.size <= MAX_FILTER_CELLS ? [...cover] : null;
   const inBbox = (cell: string) => !cover || cover.has(cell);
   // hot spots are measured over the whole district, so a cell's z does not change as the map pans
-  const sums = await windowSums(knex, res, window, q.metric === 'risk' ? { each: q.types ?? null } : q.types ? { each: q.types } : { all: true }, q.metric === 'hotspot' ? null : filter);
-
-  const endMs = Date.parse(`${window.to}T00:00:00+08:00`);
   const byCell = new Map<string, { count: number; score: number }>();
-  for (const s of sums) {
-    const c = byCell.get(s.cell) ?? { count: 0, score: 0 };
-    c.count += s.n.reduce((a, b) => a + b, 0);
-    if (q.metric === 'risk') c.score += riskPoints(s, endMs, model);
-    byCell.set(s.cell, c);
+  if (q.metric === 'risk') {
+    const decay = decayAt(Date.parse(`${window.to}T00:00:00+08:00`), model);
+    const weights = { byType: model.weightsByType, defaultType: model.defaultTypeWeight, bySeverity: model.severityWeights };
+    for (const s of await windowRiskSums(knex, res, window, q.types ?? null, filter, weights)) byCell.set(s.cell, { count: s.count, score: s.weightedGrowth * decay });
+  } else {
+    const sums = await windowSums(knex, res, window, q.types ? { each: q.types } : { all: true }, q.metric === 'hotspot' ? null : filter);
+    for (const s of sums) {
+      const c = byCell.get(s.cell) ?? { count: 0, score: 0 };
+      c.count += s.n.reduce((a, b) => a + b, 0);
+      byCell.set(s.cell, c);
+    }
   }
   const totalEvents = [...byCell].reduce((sum, [cell, c]) => sum + (inBbox(cell) ? c.count : 0), 0);
   const base = { res, metric: q.metric, window, types: q.types ?? null, suppressed: !access.details, totalEvents };
