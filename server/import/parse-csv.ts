@@ -27,11 +27,7 @@ export function parseCsv(bytes: Uint8Array, columns: CsvColumns = {}): FeatureCo
   const latAt = findColumn(names, columns.latColumn, LAT_NAMES, 'latitude', 'latColumn');
 
   const features: Feature<Point | null>[] = rows.map((cells) => {
-    const properties: Record<string, string> = {};
-    names.forEach((name, i) => {
-      const value = cells[i]?.trim();
-      if (i !== lngAt && i !== latAt && value) properties[name] = value;
-    });
+    const properties = cellProperties(names, cells, [lngAt, latAt]);
     const lng = cells[lngAt]?.trim() ?? '';
     const lat = cells[latAt]?.trim() ?? '';
     const geometry: Point | null =
@@ -41,14 +37,20 @@ export function parseCsv(bytes: Uint8Array, columns: CsvColumns = {}): FeatureCo
   return { type: 'FeatureCollection', features: features as Feature[] };
 }
 
+/** The row's non-empty cells by column name, but the geometry's columns. */
+function cellProperties(names: string[], cells: string[], geometryAt: number[]): Record<string, string> {
+  const properties: Record<string, string> = {};
+  names.forEach((name, i) => {
+    const value = cells[i]?.trim();
+    if (!geometryAt.includes(i) && value) properties[name] = value;
+  });
+  return properties;
+}
+
 /** Features whose geometry is the WKT in column `wktAt`; a cell that is not WKT is a 400 naming its row. */
 function wktFeatures(names: string[], rows: string[][], wktAt: number): FeatureCollection {
   const features = rows.map((cells, r): Feature<Geometry | null> => {
-    const properties: Record<string, string> = {};
-    names.forEach((name, i) => {
-      const value = cells[i]?.trim();
-      if (i !== wktAt && value) properties[name] = value;
-    });
+    const properties = cellProperties(names, cells, [wktAt]);
     const wkt = cells[wktAt]?.trim() ?? '';
     let geometry: Geometry | null = null;
     if (wkt) {
