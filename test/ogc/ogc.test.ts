@@ -146,6 +146,12 @@ describe('OGC API – Features: items', () => {
     expect(feature.geometry.type).toBe('MultiPolygon');
   });
 
+  it('when no limit is given, then pages are of 10 and the links say so', async () => {
+    const { body } = await get(`/ogc/collections/plan-${fx.published}-comprehensive/items`);
+    expect(body.numberReturned).toBe(8);
+    expect(new URL(linkOf(body, 'self')!.href).searchParams.get('limit')).toBe('10');
+  });
+
   it('when the published layer is asked for, then it serves the published plan\'s grids', async () => {
     const viaLayer = await get(`/ogc/collections/layer-${fx.publishedLayer}-comprehensive/items?limit=100`);
     const viaPlan = await get(`/ogc/collections/plan-${fx.published}-comprehensive/items?limit=100`);
