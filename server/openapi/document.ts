@@ -57,7 +57,7 @@ export function openapiDocument() {
   }
   return {
     openapi: '3.0.3',
-    info: { title: 'gridatlas API', version: '0.1.0', description: 'Grids, areas, imports and vector tiles for grid-based social governance.' },
+    info: { title: 'gridatlas API', version: '0.1.0', description: 'Grids, areas, imports and vector tiles for grid-based social governance; the OGC API – Features under /ogc has its own definition, with each collection and its filters, at /ogc/api.' },
     paths,
   };
 }
