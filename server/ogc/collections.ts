@@ -97,9 +97,7 @@ export async function listCollections(knex: Knex, onlyId?: string): Promise<OgcC
       source: hazardSource(shape),
     });
   }
-  collections.push(
-    { id: 'response-points', title: '快速反应点 Response points', description: 'Police stations, quick-response posts, patrol points and fire stations.', source: responsePointSource },
-  );
+  collections.push({ id: 'response-points', title: '快速反应点 Response points', description: 'Police stations, quick-response posts, patrol points and fire stations.', source: responsePointSource });
 
   const comprehensive = onlyId === undefined || onlyId === 'events-per-grid' ? await exposurePlan(knex) : null;
   if (comprehensive !== null) {

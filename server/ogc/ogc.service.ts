@@ -14,7 +14,8 @@ export async function requireCollection(knex: Knex, id: string): Promise<OgcColl
 }
 
 async function describe(knex: Knex, root: string, c: OgcCollection) {
-  const [spatial, temporal] = [await spatialExtent(knex, c.source), c.timeSpan ? await c.timeSpan(knex) : null];
+  const spatial = await spatialExtent(knex, c.source);
+  const temporal = c.timeSpan ? await c.timeSpan(knex) : null;
   return collectionDocument(root, c, { spatial, temporal });
 }
 
