@@ -39,10 +39,38 @@ export interface PlanRow {
   status: string;
 }
 
-/** The plan, row-locked until the transaction ends so edits of one plan run one at a time. */
-export async function lockPlan(trx: Knex.Transaction, planId: number): Promise<PlanRow | undefined> {
-  const { rows } = await trx.raw(`select id, status from grid_plans where id = ? for update`, [planId]);
-  return rows[0] && { id: num(rows[0].id), status: rows[0].status };
+/**
+ * The plan and its version, row-locked until the transaction ends so edits of one plan run one
+ * at a time (each writes the plan's version, so they would queue on the row anyway).
+ */
+export async function lockPlan(trx: Knex.Transaction, planId: number): Promise<(PlanRow & { version: number }) | undefined> {
+  const { rows } = await trx.raw(`select id, status, version from grid_plans where id = ? for update`, [planId]);
+  return rows[0] && { id: num(rows[0].id), status: rows[0].status, version: num(rows[0].version) };
+}
+
+/**
+ * The versions of those of `codes` that exist, their rows locked in id order (the order every
+ * write locks grids in, so two writes never wait on each other crosswise).
+ */
+export async function lockGrids(trx: Knex.Transaction, planId: number, codes: string[]): Promise<Map<string, number>> {
+  const unique = [...new Set(codes)];
+  if (!unique.length) return new Map();
+  const { rows } = await trx.raw(
+    `select code, version from grids where plan_id = ? and code in (${marks(unique)}) order by id for update`,
+    [planId, ...unique],
+  );
+  return new Map(rows.map((r: { code: string; version: unknown }) => [r.code, num(r.version)]));
+}
+
+/**
+ * Raises the plan's version by one and gives `codes` (the grids a write left) that version;
+ * returns it. In the write's transaction, after its changes.
+ */
+export async function bumpVersions(trx: Knex.Transaction, planId: number, codes: string[]): Promise<number> {
+  const { rows } = await trx.raw(`update grid_plans set version = version + 1 where id = ? returning version`, [planId]);
+  const version = num(rows[0].version);
+  if (codes.length) await trx.raw(`update grids set version = ? where plan_id = ? and code in (${marks(codes)})`, [version, planId, ...codes]);
+  return version;
 }
 
 export async function getPlan(k: Knex, planId: number): Promise<PlanRow | undefined> {
@@ -375,14 +403,17 @@ export async function figureRows(k: Knex, planId: number, codes: string[]): Prom
 
 // ---- snapshots --------------------------------------------------------------------------
 
-/** Whole rows, geometry as hex EWKB: what an edit replaced or wrote. */
+/**
+ * Whole rows, geometry as hex EWKB: what an edit replaced or wrote. Without grids' `version`:
+ * a snapshot is content, and whatever a restore writes gets the plan's next version.
+ */
 export interface Snapshot {
   grids: Record<string, unknown>[];
   units: Record<string, unknown>[];
 }
 
 const asJsonRows = (alias: string) =>
-  `coalesce(jsonb_agg((to_jsonb(${alias}) - 'geom') || jsonb_build_object('geom', ST_AsHexEWKB(${alias}.geom)) order by ${alias}.id), '[]'::jsonb)`;
+  `coalesce(jsonb_agg((to_jsonb(${alias}) - 'geom' - 'version') || jsonb_build_object('geom', ST_AsHexEWKB(${alias}.geom)) order by ${alias}.id), '[]'::jsonb)`;
 
 /** The rows of the given grids, of their micro-grids and of their units. */
 export async function snapshot(k: Knex, planId: number, codes: string[]): Promise<Snapshot> {
@@ -398,14 +429,18 @@ export async function snapshot(k: Knex, planId: number, codes: string[]): Promis
   return { grids: g.rows, units: u.rows };
 }
 
-/** Replaces the rows of snapshot `current` (and any of `target`'s) by `target`'s, ids and geometry exactly. */
-export async function restoreSnapshot(k: Knex, planId: number, current: Snapshot, target: Snapshot): Promise<void> {
+/**
+ * Replaces the rows of snapshot `current` (and any of `target`'s) by `target`'s, ids and
+ * geometry exactly; the grids written get `version`.
+ */
+export async function restoreSnapshot(k: Knex, planId: number, current: Snapshot, target: Snapshot, version: number): Promise<void> {
   const codes = [...new Set([...current.grids, ...target.grids].map((g) => g.code as string))];
   const unitIds = [...new Set([...current.units, ...target.units].map((u) => num(u.id)))];
   if (codes.length) await k.raw(`delete from grids where plan_id = ? and code in (${marks(codes)})`, [planId, ...codes]);
   if (unitIds.length) await k.raw(`delete from grid_units where plan_id = ? and id in (${marks(unitIds)})`, [planId, ...unitIds]);
   if (target.grids.length) {
-    await k.raw(`insert into grids select * from jsonb_populate_recordset(null::grids, ?::jsonb)`, [JSON.stringify(target.grids)]);
+    const grids = target.grids.map((g) => ({ ...g, version }));
+    await k.raw(`insert into grids select * from jsonb_populate_recordset(null::grids, ?::jsonb)`, [JSON.stringify(grids)]);
   }
   if (target.units.length) {
     await k.raw(`insert into grid_units select * from jsonb_populate_recordset(null::grid_units, ?::jsonb)`, [JSON.stringify(target.units)]);

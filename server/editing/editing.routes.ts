@@ -4,12 +4,16 @@ import { toFeatureCollection } from '../areas/feature-collection';
 import { apiRouter } from '../http/api-router';
 import { badRequest } from '../http/errors';
 import { parseOr400 } from '../http/validate';
+import { IF_MATCH_WHOLE_PLAN, parseIfMatch } from '../plans/versions';
 import { editRequest, listUnitsQuery, planIdParams } from './editing.schema';
 import { applyEdit, history, redo, undo, unitsOf } from './editing.service';
 
 const geojson = 'application/geo+json';
 
-/** Grid editing of draft plans: units for painting, edits (move units, split, merge), undo/redo, history. */
+/**
+ * Grid editing of draft plans: units for painting, edits (move units, split, merge), undo/redo,
+ * history. Writes take an optional If-Match and answer the plan's new ETag.
+ */
 export function editingRoutes({ db }: AppDeps) {
   const { router, add } = apiRouter('/api');
   router.use('/plans/:id/edits', express.json({ limit: '2mb' }));
@@ -28,21 +32,29 @@ export function editingRoutes({ db }: AppDeps) {
     res.json(await history(db, id));
   });
 
-  add({ method: 'post', path: '/plans/:id/edits', summary: 'Edits a draft plan: {op:"move_units",unitIds,toGrid} | {op:"split",grid,line} | {op:"merge",grids:[a,b]}; checks the tiling, answers figures before/after', tag: 'editing', body: ['application/json'], status: 201 }, async (req, res) => {
+  add({
+    method: 'post', path: '/plans/:id/edits', summary: 'Edits a draft plan: {op:"move_units",unitIds,toGrid} | {op:"split",grid,line} | {op:"merge",grids:[a,b]}; checks the tiling, answers figures before/after', tag: 'editing', body: ['application/json'], status: 201,
+    ifMatch: "the plan's ETag, or the ETags of every grid the edit changes (GET /api/plans/:id/grids); a stale one is a 409 stale_version with the current ETags",
+    etag: "the plan's new ETag",
+  }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
+    const ifMatch = parseIfMatch(req.get('if-match'), id);
     if (req.body === undefined) throw badRequest('invalid_body', 'send the edit as a JSON body with Content-Type: application/json');
     const edit = parseOr400(editRequest, req.body, 'body');
-    res.status(201).json(await applyEdit(db, id, edit));
+    const result = await applyEdit(db, id, edit, ifMatch);
+    res.status(201).set('ETag', result.versions.plan.etag).json(result);
   });
 
-  add({ method: 'post', path: '/plans/:id/undo', summary: 'Undoes the latest edit of a draft plan, restoring its grids and units exactly', tag: 'editing' }, async (req, res) => {
+  add({ method: 'post', path: '/plans/:id/undo', summary: 'Undoes the latest edit of a draft plan, restoring its grids and units exactly', tag: 'editing', ifMatch: IF_MATCH_WHOLE_PLAN, etag: "the plan's new ETag" }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
-    res.json(await undo(db, id));
+    const result = await undo(db, id, parseIfMatch(req.get('if-match'), id));
+    res.set('ETag', result.versions.plan.etag).json(result);
   });
 
-  add({ method: 'post', path: '/plans/:id/redo', summary: 'Re-applies the edit undone last', tag: 'editing' }, async (req, res) => {
+  add({ method: 'post', path: '/plans/:id/redo', summary: 'Re-applies the edit undone last', tag: 'editing', ifMatch: IF_MATCH_WHOLE_PLAN, etag: "the plan's new ETag" }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
-    res.json(await redo(db, id));
+    const result = await redo(db, id, parseIfMatch(req.get('if-match'), id));
+    res.set('ETag', result.versions.plan.etag).json(result);
   });
   return router;
 }

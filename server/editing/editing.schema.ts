@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { areaCode } from '../areas/areas.schema';
 import { bboxParam } from '../http/validate';
+import type { GridVersion, PlanVersion } from '../plans/versions';
 import type { GridFigures } from './figures';
 
 /** 15 digits: the community's 12-digit code and a 3-digit serial (001…, dedicated 901–999). */
@@ -75,4 +76,6 @@ export interface EditResponse {
   microGridsRemoved: number;
   /** micro-grids brought back by an undo */
   microGridsRestored: number;
+  /** the plan's new version (also the answer's ETag) and that of each grid written (`after`) */
+  versions: { plan: PlanVersion; grids: GridVersion[] };
 }

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
 import { conflict, notFound } from '../http/errors';
+import { checkIfMatch, gridsNamed, gridVersion, planVersion, type IfMatch } from '../plans/versions';
 import * as repo from './editing.repo';
 import type { EditOp, EditRequest, EditResponse, EditSummary, ListUnitsQuery } from './editing.schema';
 import { inRange, polsbyPopper, type GridFigures } from './figures';
@@ -23,10 +24,19 @@ export async function unitsOf(db: Db, planId: number, q: ListUnitsQuery) {
   return repo.listUnits(db.knex, planId, q);
 }
 
-/** Applies one edit to a draft plan, checks the community's tiling and records it, all in one transaction. */
-export async function applyEdit(db: Db, planId: number, req: EditRequest): Promise<EditResponse> {
+/**
+ * Applies one edit to a draft plan, checks the community's tiling and records it, all in one
+ * transaction. The plan row and then the grids the edit changes (in id order) are locked
+ * before If-Match is checked against their versions, so of two edits sent with one version
+ * only the first can pass; the edit raises the plan's version and stamps the grids it wrote.
+ */
+export async function applyEdit(db: Db, planId: number, req: EditRequest, ifMatch?: IfMatch): Promise<EditResponse> {
   return db.knex.transaction(async (trx) => {
-    await draftPlan(trx, planId);
+    const plan = await lockedPlan(trx, planId);
+    const touched = await gridsTouched(trx, planId, req);
+    const grids = await repo.lockGrids(trx, planId, [...touched, ...gridsNamed(ifMatch)]);
+    checkIfMatch(ifMatch, { planId, plan: plan.version, grids }, touched);
+    draft(plan);
     const prepared = await prepare(trx, planId, req);
     const before = await figures(trx, planId, prepared.beforeCodes);
     const beforeRows = await repo.snapshot(trx, planId, prepared.beforeCodes);
@@ -39,6 +49,7 @@ export async function applyEdit(db: Db, planId: number, req: EditRequest): Promi
     await repo.recomputeGrids(trx, planId, prepared.afterCodes);
     const microGridsRemoved = await repo.deleteMicroGrids(trx, planId, prepared.beforeCodes);
     await checkTiling(trx, planId, prepared.community);
+    const version = await repo.bumpVersions(trx, planId, prepared.afterCodes);
 
     const afterRows = await repo.snapshot(trx, planId, prepared.afterCodes);
     const seq = await repo.nextSeq(trx, planId);
@@ -50,24 +61,25 @@ export async function applyEdit(db: Db, planId: number, req: EditRequest): Promi
       after: await figures(trx, planId, prepared.afterCodes),
       microGridsRemoved,
       microGridsRestored: 0,
+      versions: versionsOf(planId, version, prepared.afterCodes),
     };
   });
 }
 
-/** Restores the rows the latest edit replaced, exactly as they were. */
-export async function undo(db: Db, planId: number): Promise<EditResponse> {
+/** Restores the rows the latest edit replaced, exactly as they were; If-Match takes the plan's ETag. */
+export async function undo(db: Db, planId: number, ifMatch?: IfMatch): Promise<EditResponse> {
   return db.knex.transaction(async (trx) => {
-    await draftPlan(trx, planId);
+    await wholePlanWrite(trx, planId, ifMatch);
     const edit = await repo.lastDone(trx, planId);
     if (!edit) throw conflict('nothing_to_undo', `plan ${planId} has no edit to undo`);
     return revert(trx, planId, edit, edit.after, edit.before, true);
   });
 }
 
-/** Re-applies the edit undone last, writing exactly the rows it wrote. */
-export async function redo(db: Db, planId: number): Promise<EditResponse> {
+/** Re-applies the edit undone last, writing exactly the rows it wrote; If-Match takes the plan's ETag. */
+export async function redo(db: Db, planId: number, ifMatch?: IfMatch): Promise<EditResponse> {
   return db.knex.transaction(async (trx) => {
-    await draftPlan(trx, planId);
+    await wholePlanWrite(trx, planId, ifMatch);
     const edit = await repo.firstUndone(trx, planId);
     if (!edit) throw conflict('nothing_to_redo', `plan ${planId} has no undone edit to redo`);
     return revert(trx, planId, edit, edit.before, edit.after, false);
@@ -88,14 +100,41 @@ export async function history(db: Db, planId: number) {
 
 // ---------------------------------------------------------------------------------------
 
-async function draftPlan(trx: Knex.Transaction, planId: number) {
+async function lockedPlan(trx: Knex.Transaction, planId: number) {
   const plan = await repo.lockPlan(trx, planId);
   if (!plan) throw notFound(`plan ${planId}`);
-  if (plan.status !== 'draft') {
-    throw conflict('plan_not_draft', `plan ${planId} is ${plan.status}; only draft plans can be edited`, { plan: planId, status: plan.status });
-  }
   return plan;
 }
+
+function draft(plan: repo.PlanRow) {
+  if (plan.status !== 'draft') {
+    throw conflict('plan_not_draft', `plan ${plan.id} is ${plan.status}; only draft plans can be edited`, { plan: plan.id, status: plan.status });
+  }
+}
+
+/** Undo and redo: the plan locked, If-Match checked against its version, a draft. */
+async function wholePlanWrite(trx: Knex.Transaction, planId: number, ifMatch: IfMatch | undefined) {
+  const plan = await lockedPlan(trx, planId);
+  checkIfMatch(ifMatch, { planId, plan: plan.version, grids: new Map() });
+  draft(plan);
+}
+
+/**
+ * The existing grids an edit will change, known before it is checked: the target and the
+ * grids of the units moved, the grid split, the two grids merged.
+ */
+async function gridsTouched(trx: Knex.Transaction, planId: number, req: EditRequest): Promise<string[]> {
+  switch (req.op) {
+    case 'move_units': return [req.toGrid, ...(await repo.unitsById(trx, planId, req.unitIds)).map((u) => u.grid_code)];
+    case 'split': return [req.grid];
+    case 'merge': return [...req.grids];
+  }
+}
+
+const versionsOf = (planId: number, version: number, codes: string[]) => ({
+  plan: planVersion(planId, version),
+  grids: codes.map((code) => gridVersion(planId, code, version)),
+});
 
 function prepare(trx: Knex.Transaction, planId: number, req: EditRequest): Promise<PreparedEdit> {
   switch (req.op) {
@@ -114,13 +153,15 @@ async function revert(
 ): Promise<EditResponse> {
   const fromCodes = editableCodes(from);
   const toCodes = editableCodes(to);
+  await repo.lockGrids(trx, planId, fromCodes);
   const now = await repo.snapshot(trx, planId, fromCodes);
   if (!isDeepStrictEqual(now, from)) {
     throw conflict('history_stale', `grids ${fromCodes.join(', ')} changed since edit ${edit.seq}; it can no longer be ${undone ? 'undone' : 'redone'}`,
       { seq: edit.seq, grids: fromCodes });
   }
   const before = await figures(trx, planId, fromCodes);
-  await repo.restoreSnapshot(trx, planId, from, to);
+  const version = await repo.bumpVersions(trx, planId, []);
+  await repo.restoreSnapshot(trx, planId, from, to, version);
   await repo.setUndone(trx, edit.id, undone);
   const micro = (s: repo.Snapshot) => s.grids.filter((g) => g.kind === 'micro').length;
   return {
@@ -129,6 +170,7 @@ async function revert(
     after: await figures(trx, planId, toCodes),
     microGridsRemoved: Math.max(0, micro(from) - micro(to)),
     microGridsRestored: Math.max(0, micro(to) - micro(from)),
+    versions: versionsOf(planId, version, toCodes),
   };
 }
 

@@ -15,6 +15,10 @@ export interface RouteDoc {
   /** response media type of the 200/201 answer */
   produces?: string;
   status?: number;
+  /** what the optional If-Match request header takes, on writes with optimistic locking */
+  ifMatch?: string;
+  /** what the ETag header of the 200/201 answer identifies */
+  etag?: string;
 }
 
 export interface RegisteredRoute extends RouteDoc {

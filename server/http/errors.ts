@@ -1,12 +1,13 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 
-/** An error meant for the client: HTTP status, stable machine code, human message, details. */
+/** An error meant for the client: HTTP status, stable machine code, human message, details, and headers to send with it. */
 export class AppError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -24,9 +25,20 @@ export const route =
     fn(req, res, next).catch(next);
   };
 
+/**
+ * PostgreSQL's deadlock_detected and serialization_failure: two transactions collided and one
+ * was rolled back whole, so the request can simply be sent again.
+ */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+
 /** The one error middleware: AppErrors as JSON, anything else as a 500 with no internals. */
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+  if (RETRYABLE_SQLSTATES.has(err?.code)) {
+    res.status(409).json({ error: { code: 'concurrent_update', message: 'another request changed the same rows at the same time; nothing was changed, send the request again' } });
+    return;
+  }
   if (err instanceof AppError) {
+    if (err.headers) res.set(err.headers);
     res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
     return;
   }

@@ -19,7 +19,8 @@ function parameters(r: RegisteredRoute) {
   const pathParams = [...r.fullPath.matchAll(/:(\w+)/g)].map(([, name]) => ({
     name, in: 'path', required: true, schema: { type: 'string' },
   }));
-  if (!r.query) return pathParams;
+  const headerParams = r.ifMatch ? [{ name: 'If-Match', in: 'header', required: false, description: r.ifMatch, schema: { type: 'string' } }] : [];
+  if (!r.query) return [...pathParams, ...headerParams];
   const json = z.toJSONSchema(r.query, { io: 'input', unrepresentable: 'any' }) as {
     properties?: Record<string, { description?: string }>;
     required?: string[];
@@ -27,7 +28,7 @@ function parameters(r: RegisteredRoute) {
   const queryParams = Object.entries(json.properties ?? {}).map(([name, schema]) => ({
     name, in: 'query', required: json.required?.includes(name) ?? false, description: schema.description, schema,
   }));
-  return [...pathParams, ...queryParams];
+  return [...pathParams, ...headerParams, ...queryParams];
 }
 
 function operation(r: RegisteredRoute) {
@@ -43,7 +44,18 @@ function operation(r: RegisteredRoute) {
       },
     }),
     responses: {
-      [ok]: { description: 'success', content: { [r.produces ?? 'application/json']: { schema: {} } } },
+      [ok]: {
+        description: 'success',
+        ...(r.etag && { headers: { ETag: { description: r.etag, schema: { type: 'string' } } } }),
+        content: { [r.produces ?? 'application/json']: { schema: {} } },
+      },
+      ...(r.ifMatch && {
+        '409': {
+          description: 'If-Match is stale (stale_version: details.plan and details.grids hold the current versions and ETags, the ETag header the plan\'s), or the state does not allow the request',
+          headers: { ETag: { description: "the plan's current ETag", schema: { type: 'string' } } },
+          content: { 'application/json': { schema: errorSchema } },
+        },
+      }),
       '4XX': { description: 'bad request: the error names the parameter, feature or row and why', content: { 'application/json': { schema: errorSchema } } },
     },
   };

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { GridProperties } from '../planning/planning.schema';
 import { DEFAULT_TARGETS } from '../planning/planning.schema';
 import type { PlanDetail, PlanGridsQuery, PlanStatus, PlanSummary } from './plans.schema';
+import { gridEtag, planEtag } from './versions';
 
 type Row = Record<string, unknown>;
 
@@ -28,7 +29,7 @@ const GRID_PROPERTIES = `g.code, g.kind, g.area_code, g.name, g.households, g.po
 const GRID_LATERALS = `cross join lateral (select ST_Area(g.geom::geography) as area_m2, ST_Perimeter(g.geom::geography) as perimeter_m) m
   cross join lateral (select ${targetSql('min')} as target_min, ${targetSql('max')} as target_max) t`;
 
-const PLAN_SUMMARY = `p.id, p.layer_id, l.name as layer_name, l.kind as layer_kind, p.name, p.status, p.area_code, p.based_on,
+const PLAN_SUMMARY = `p.id, p.version, p.layer_id, l.name as layer_name, l.kind as layer_kind, p.name, p.status, p.area_code, p.based_on,
   p.created_at, p.published_at, coalesce(c.grid_counts, '{}'::jsonb) as grid_counts,
   coalesce(s.households, 0) as households, coalesce(s.population, 0) as population`;
 const PLAN_LATERALS = `join grid_layers l on l.id = p.layer_id
@@ -46,6 +47,8 @@ const toIso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null 
 function summary(r: Row): PlanSummary {
   return {
     id: Number(r.id),
+    version: Number(r.version),
+    etag: planEtag(Number(r.id), Number(r.version)),
     layer_id: Number(r.layer_id),
     layer_name: String(r.layer_name),
     layer_kind: String(r.layer_kind),
@@ -120,7 +123,7 @@ export async function planHead(knex: Knex, id: number): Promise<{ id: number; la
   return r && { id: Number(r.id), layer_id: Number(r.layer_id), status: r.status as PlanStatus, name: String(r.name), layer_name: String(r.layer_name) };
 }
 
-export type GridRow = GridProperties & { id: number };
+export type GridRow = GridProperties & { id: number; version: number; etag: string };
 
 function gridProperties(r: Row): GridProperties {
   return {
@@ -139,10 +142,17 @@ function gridProperties(r: Row): GridProperties {
   };
 }
 
-/** A plan's grids as GeoJSON-ready rows: id, GridProperties and the geometry as GeoJSON text. */
-export async function planGrids(knex: Knex, planId: number, q: PlanGridsQuery): Promise<(GridRow & { geojson: string })[]> {
+/**
+ * A plan's grids (or the one with `q.code`) as GeoJSON-ready rows: id, GridProperties, version
+ * and ETag, and the geometry as GeoJSON text.
+ */
+export async function planGrids(knex: Knex, planId: number, q: PlanGridsQuery & { code?: string }): Promise<(GridRow & { geojson: string })[]> {
   const where: string[] = ['g.plan_id = ?'];
   const bindings: Knex.RawBinding[] = [planId];
+  if (q.code) {
+    where.push('g.code = ?');
+    bindings.push(q.code);
+  }
   if (q.kind) {
     where.push('g.kind = ?');
     bindings.push(q.kind);
@@ -156,13 +166,15 @@ export async function planGrids(knex: Knex, planId: number, q: PlanGridsQuery): 
     bindings.push(q.bbox.minLng, q.bbox.minLat, q.bbox.maxLng, q.bbox.maxLat);
   }
   const { rows } = await knex.raw(
-    `select g.id, ${GRID_PROPERTIES}, ST_AsGeoJSON(g.geom, 7) as geojson
+    `select g.id, ${GRID_PROPERTIES}, g.version, ST_AsGeoJSON(g.geom, 7) as geojson
        from grids g join grid_plans p on p.id = g.plan_id ${GRID_LATERALS}
       where ${where.join(' and ')}
       order by g.code`,
     bindings,
   );
-  return (rows as Row[]).map((r) => ({ id: Number(r.id), ...gridProperties(r), geojson: String(r.geojson) }));
+  return (rows as Row[]).map((r) => ({
+    id: Number(r.id), ...gridProperties(r), version: Number(r.version), etag: gridEtag(planId, String(r.code), Number(r.version)), geojson: String(r.geojson),
+  }));
 }
 
 /**
@@ -179,21 +191,21 @@ export const gridExportSql = (planId: number, kind?: string) => ({
   featureId: 'g.id',
 });
 
-/** Locks the plans of `planId`'s layer (so two publishes of one layer queue) and returns them. */
-export async function lockLayerPlans(trx: Knex.Transaction, planId: number): Promise<{ id: number; status: PlanStatus }[]> {
+/** Locks the plans of `planId`'s layer in id order (so two publishes of one layer queue) and returns them. */
+export async function lockLayerPlans(trx: Knex.Transaction, planId: number): Promise<{ id: number; status: PlanStatus; version: number }[]> {
   const { rows } = await trx.raw(
-    `select id, status from grid_plans
+    `select id, status, version from grid_plans
       where layer_id = (select layer_id from grid_plans where id = ?)
       order by id for update`,
     [planId],
   );
-  return (rows as Row[]).map((r) => ({ id: Number(r.id), status: r.status as PlanStatus }));
+  return (rows as Row[]).map((r) => ({ id: Number(r.id), status: r.status as PlanStatus, version: Number(r.version) }));
 }
 
-/** Archives the layer's published plan (if any); returns the ids archived. */
+/** Archives the layer's published plan (if any), raising its version; returns the ids archived. */
 export async function archivePublished(trx: Knex.Transaction, planId: number): Promise<number[]> {
   const { rows } = await trx.raw(
-    `update grid_plans set status = 'archived'
+    `update grid_plans set status = 'archived', version = version + 1
       where layer_id = (select layer_id from grid_plans where id = ?) and status = 'published'
       returning id`,
     [planId],
@@ -201,6 +213,7 @@ export async function archivePublished(trx: Knex.Transaction, planId: number): P
   return (rows as Row[]).map((r) => Number(r.id));
 }
 
+/** Publishes the plan, raising its version. */
 export async function markPublished(trx: Knex.Transaction, planId: number): Promise<void> {
-  await trx.raw(`update grid_plans set status = 'published', published_at = now() where id = ?`, [planId]);
+  await trx.raw(`update grid_plans set status = 'published', published_at = now(), version = version + 1 where id = ?`, [planId]);
 }

@@ -2,7 +2,8 @@ import type { AppDeps } from '../deps';
 import { apiRouter } from '../http/api-router';
 import { parseOr400 } from '../http/validate';
 import { createPlansService } from './plans.service';
-import { diffParams, diffQuery, listPlansQuery, planGridsQuery, planIdParams, topologyQuery } from './plans.schema';
+import { diffParams, diffQuery, gridParams, listPlansQuery, planGridsQuery, planIdParams, topologyQuery } from './plans.schema';
+import { IF_MATCH_WHOLE_PLAN, parseIfMatch } from './versions';
 
 const geojson = 'application/geo+json';
 
@@ -15,13 +16,14 @@ export function planRoutes({ db }: AppDeps) {
     res.json(await plans.listPlans(layerId));
   });
 
-  add({ method: 'get', path: '/plans/:id', summary: 'One plan: status, params, grid counts, households, share of comprehensive grids in range', tag: 'plans' }, async (req, res) => {
+  add({ method: 'get', path: '/plans/:id', summary: 'One plan: version, status, params, grid counts, households, share of comprehensive grids in range', tag: 'plans', etag: "the plan's version, for If-Match on its writes" }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
-    res.json(await plans.getPlan(id));
+    const plan = await plans.getPlan(id);
+    res.set('ETag', plan.etag).json(plan);
   });
 
   add(
-    { method: 'get', path: '/plans/:id/grids', summary: "A plan's grids as GeoJSON; properties are GridProperties (area_m2, polsby_popper, targets, in_range)", tag: 'plans', query: planGridsQuery, produces: geojson },
+    { method: 'get', path: '/plans/:id/grids', summary: "A plan's grids as GeoJSON; properties are GridProperties (area_m2, polsby_popper, targets, in_range), version and etag", tag: 'plans', query: planGridsQuery, produces: geojson },
     async (req, res) => {
       const { id } = parseOr400(planIdParams, req.params, 'path');
       const q = parseOr400(planGridsQuery, req.query);
@@ -29,9 +31,19 @@ export function planRoutes({ db }: AppDeps) {
     },
   );
 
-  add({ method: 'post', path: '/plans/:id/publish', summary: "Publishes a draft plan and archives the layer's published one, in one transaction", tag: 'plans' }, async (req, res) => {
+  add(
+    { method: 'get', path: '/plans/:id/grids/:code', summary: 'One grid of a plan as a GeoJSON feature (GridProperties, version, etag)', tag: 'plans', produces: geojson, etag: "the grid's version, for If-Match on edits" },
+    async (req, res) => {
+      const { id, code } = parseOr400(gridParams, req.params, 'path');
+      const { feature, etag } = await plans.grid(id, code);
+      res.type(geojson).set('ETag', etag).json(feature);
+    },
+  );
+
+  add({ method: 'post', path: '/plans/:id/publish', summary: "Publishes a draft plan and archives the layer's published one, in one transaction", tag: 'plans', ifMatch: IF_MATCH_WHOLE_PLAN, etag: "the plan's new ETag" }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
-    res.json(await plans.publish(id));
+    const result = await plans.publish(id, parseIfMatch(req.get('if-match'), id));
+    res.set('ETag', result.plan.etag).json(result);
   });
 
   add(

@@ -4,6 +4,10 @@ import { GRID_KINDS } from '../db/migrations/001_core_schema';
 import { bboxParam, choice, positiveId } from '../http/validate';
 
 export const planIdParams = z.object({ id: positiveId('plan') });
+export const gridParams = z.object({
+  id: positiveId('plan'),
+  code: z.string().regex(/^[0-9]{15}([0-9]{2})?$/, 'a grid code is 15 digits (17 for a micro-grid)'),
+});
 export const diffParams = z.object({ id: positiveId('plan'), other: positiveId('plan') });
 
 export const listPlansQuery = z.object({
@@ -34,6 +38,9 @@ export type PlanStatus = 'draft' | 'published' | 'archived';
 /** One plan in GET /api/plans. */
 export interface PlanSummary {
   id: number;
+  /** raised by every change to the plan or its grids; the plan's ETag (`etag`) names it */
+  version: number;
+  etag: string;
   layer_id: number;
   layer_name: string;
   layer_kind: string;

@@ -6,6 +6,12 @@ import * as diffRepo from './diff.repo';
 import * as repo from './plans.repo';
 import type { PlanDetail, PlanDiff, PlanGridsQuery, PublishResult, TopologyReport } from './plans.schema';
 import { checkTopology } from './topology';
+import { checkIfMatch, type IfMatch } from './versions';
+
+/** A grid as a feature: id = grid id, properties = GridProperties and the grid's version and ETag. */
+function gridFeature({ id, geojson, ...properties }: repo.GridRow & { geojson: string }): Feature {
+  return { type: 'Feature', id, properties: properties satisfies GridProperties & { version: number; etag: string }, geometry: JSON.parse(geojson) };
+}
 
 /** The use cases of the plans API: read plans and their grids, publish, compare, check. */
 export function createPlansService(db: Db) {
@@ -22,31 +28,32 @@ export function createPlansService(db: Db) {
 
     getPlan: requirePlan,
 
-    /** The plan's grids as a FeatureCollection: feature id = grid id, properties = GridProperties. */
+    /** The plan's grids as a FeatureCollection of grid features. */
     async grids(id: number, q: PlanGridsQuery): Promise<FeatureCollection & { numberReturned: number }> {
       await requirePlan(id);
       const rows = await repo.planGrids(knex, id, q);
-      return {
-        type: 'FeatureCollection',
-        numberReturned: rows.length,
-        features: rows.map(({ id: gridId, geojson, ...properties }): Feature => ({
-          type: 'Feature',
-          id: gridId,
-          properties: properties satisfies GridProperties,
-          geometry: JSON.parse(geojson),
-        })),
-      };
+      return { type: 'FeatureCollection', numberReturned: rows.length, features: rows.map(gridFeature) };
+    },
+
+    /** One grid of the plan as a feature, and its ETag. */
+    async grid(id: number, code: string): Promise<{ feature: Feature; etag: string }> {
+      await requirePlan(id);
+      const [row] = await repo.planGrids(knex, id, { code });
+      if (!row) throw notFound(`grid ${code} in plan ${id}`);
+      return { feature: gridFeature(row), etag: row.etag };
     },
 
     /**
      * Publishes a draft: the layer's published plan becomes archived and this one published, in
-     * one transaction that locks the layer's plans, so concurrent publishes queue.
+     * one transaction that locks the layer's plans, so concurrent publishes queue; If-Match (the
+     * plan's ETag) is checked under that lock. Both plans' versions go up.
      */
-    async publish(id: number): Promise<PublishResult> {
+    async publish(id: number, ifMatch?: IfMatch): Promise<PublishResult> {
       return knex.transaction(async (trx) => {
         const plans = await repo.lockLayerPlans(trx, id);
         const plan = plans.find((p) => p.id === id);
         if (!plan) throw notFound(`plan ${id}`);
+        checkIfMatch(ifMatch, { planId: id, plan: plan.version, grids: new Map() });
         if (plan.status !== 'draft') {
           const why = plan.status === 'published' ? 'is already published' : 'is archived; publish a draft instead (copy it to a new plan first)';
           throw conflict('plan_not_draft', `plan ${id} ${why}`, { planId: id, status: plan.status });

@@ -77,14 +77,15 @@ describe('plans API: list, one plan, grids', () => {
     expect(plain.body.comprehensive).toMatchObject({ count: 8, in_range: 1, in_range_share: 0.125 });
   });
 
-  it("when a plan's grids are asked, then each feature carries exactly GridProperties with areas, compactness and ranges", async () => {
+  it("when a plan's grids are asked, then each feature carries exactly GridProperties with areas, compactness and ranges, and its version and ETag", async () => {
     const { status, type, body } = await getJson(`/api/plans/${v2}/grids`);
     expect(status).toBe(200);
     expect(type).toContain('application/geo+json');
     expect(body.type).toBe('FeatureCollection');
     expect(body.features).toHaveLength(10);
-    const keys = ['area_code', 'area_m2', 'code', 'households', 'in_range', 'kind', 'name', 'parent_grid_code', 'polsby_popper', 'population', 'target_max', 'target_min'];
+    const keys = ['area_code', 'area_m2', 'code', 'etag', 'households', 'in_range', 'kind', 'name', 'parent_grid_code', 'polsby_popper', 'population', 'target_max', 'target_min', 'version'];
     for (const f of body.features) expect(Object.keys(f.properties).sort()).toEqual(keys);
+    for (const f of body.features) expect(f.properties).toMatchObject({ version: 1, etag: `"grid-${v2}-${f.properties.code}-v1"` });
 
     const byCode = Object.fromEntries(body.features.map((f: any) => [f.properties.code, f]));
     const nw1 = byCode[`${NW}001`];

@@ -5,6 +5,7 @@ import * as m003 from './003_plan_edits';
 import * as m004 from './004_response_points';
 import * as m005 from './005_events';
 import * as m006 from './006_event_rollup_storage';
+import * as m007 from './007_edit_versions';
 
 /** Migrations are listed here, not globbed, so they run the same under tsx, Vitest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Knex.Migration> = {
   '004_response_points': m004,
   '005_events': m005,
   '006_event_rollup_storage': m006,
+  '007_edit_versions': m007,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
