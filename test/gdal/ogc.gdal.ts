@@ -12,7 +12,8 @@
  *   events per grid by following the next links; `ogrinfo` on the GeoPackage counts as many
  *   features as numberMatched, and as many distinct grid codes (no page read twice).
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,12 +33,17 @@ interface Page {
   features: { properties: Record<string, unknown> }[];
 }
 
-/** Runs a GDAL program; its stdout, or an error with its stderr. */
-function gdal(program: 'ogrinfo' | 'ogr2ogr', args: string[]): string {
-  const run = spawnSync(program, args, { encoding: 'utf8', timeout: GDAL_TIMEOUT_MS });
-  if (run.error) throw run.error;
-  if (run.status !== 0) throw new Error(`${program} ${args.join(' ')} exited with ${run.status}: ${run.stderr.trim()}`);
-  return run.stdout;
+/**
+ * Runs a GDAL program; its stdout, or an error with its stderr. Asynchronous: a blocked event loop
+ * would miss the server closing an idle keep-alive socket, and the next fetch would fail on it.
+ */
+async function gdal(program: 'ogrinfo' | 'ogr2ogr', args: string[]): Promise<string> {
+  try {
+    return (await promisify(execFile)(program, args, { encoding: 'utf8', timeout: GDAL_TIMEOUT_MS, maxBuffer: 64 << 20 })).stdout;
+  } catch (error) {
+    const { code, stderr } = error as { code?: number | string; stderr?: string };
+    throw new Error(`${program} ${args.join(' ')} exited with ${code}: ${stderr?.trim() ?? (error as Error).message}`);
+  }
 }
 
 /** Layer names of `ogrinfo` without a layer: lines `1: name (title: …) (Multi Polygon)`. */
@@ -55,11 +61,11 @@ async function main(checks: Checks, baseUrl: string, outDir: string) {
   const ids = collections.map((c) => c.id);
   const matched = async (id: string, query = '') => (await getApi<Page>(baseUrl, `/ogc/collections/${id}/items?limit=1${query}`)).numberMatched;
 
-  const layers = listedLayers(gdal('ogrinfo', ['-ro', service]));
+  const layers = listedLayers(await gdal('ogrinfo', ['-ro', service]));
   checks.check(`ogrinfo lists the ${ids.length} collections of /ogc/collections`, sameSet(layers, ids), `ogrinfo: ${layers.join(', ')}; API: ${ids.join(', ')}`);
 
   for (const c of collections) {
-    const out = gdal('ogrinfo', ['-ro', '-al', '-so', service, c.id]);
+    const out = await gdal('ogrinfo', ['-ro', '-al', '-so', service, c.id]);
     const expected = await matched(c.id);
     checks.check(`${c.id}: Feature Count ${featureCount(out)} = numberMatched ${expected}`, featureCount(out) === expected);
     const bbox = c.extent.spatial?.bbox[0] ?? [];
@@ -70,13 +76,13 @@ async function main(checks: Checks, baseUrl: string, outDir: string) {
   if (!grids) throw new Error('no published comprehensive layer among the collections');
   const [minLng, minLat, maxLng, maxLat] = collections.find((c) => c.id === grids)!.extent.spatial!.bbox[0];
   const quarter = [minLng, minLat, (minLng + maxLng) / 2, (minLat + maxLat) / 2];
-  const inQuarter = featureCount(gdal('ogrinfo', ['-ro', '-al', '-so', '-spat', ...quarter.map(String), service, grids]));
+  const inQuarter = featureCount(await gdal('ogrinfo', ['-ro', '-al', '-so', '-spat', ...quarter.map(String), service, grids]));
   const apiQuarter = await matched(grids, `&bbox=${quarter.join(',')}`);
   checks.check(`${grids} in the south-west quarter of its extent: ogrinfo -spat counts ${inQuarter}, the API's bbox ${apiQuarter}`, inQuarter === apiQuarter && apiQuarter > 0);
 
   const { features: [first] } = await getApi<Page>(baseUrl, `/ogc/collections/${grids}/items?limit=1`);
   const street = String(first.properties.street_code);
-  const onStreet = featureCount(gdal('ogrinfo', ['-ro', '-al', '-so', '-where', `street_code = '${street}'`, service, grids]));
+  const onStreet = featureCount(await gdal('ogrinfo', ['-ro', '-al', '-so', '-where', `street_code = '${street}'`, service, grids]));
   const apiStreet = await matched(grids, `&street_code=${street}`);
   checks.check(`${grids} of street ${street}: ogrinfo -where counts ${onStreet}, the API's filter ${apiStreet}`, onStreet === apiStreet && apiStreet > 0);
 
@@ -84,12 +90,12 @@ async function main(checks: Checks, baseUrl: string, outDir: string) {
   for (const id of [grids, hazards, 'events-per-grid']) {
     if (!id || !ids.includes(id)) throw new Error(`collection ${id ?? 'hazards-*'} is missing`);
     const gpkg = path.join(outDir, `${id}.gpkg`);
-    gdal('ogr2ogr', ['-f', 'GPKG', gpkg, service, id]);
-    const copied = featureCount(gdal('ogrinfo', ['-ro', '-so', gpkg, id]));
+    await gdal('ogr2ogr', ['-f', 'GPKG', gpkg, service, id]);
+    const copied = featureCount(await gdal('ogrinfo', ['-ro', '-so', gpkg, id]));
     const expected = await matched(id);
     checks.check(`ogr2ogr copied ${id} to a GeoPackage: ${copied} features = numberMatched ${expected}`, copied === expected);
     if (id !== hazards) {
-      const distinct = /n \(Integer\) = (\d+)/.exec(gdal('ogrinfo', ['-ro', '-q', gpkg, '-sql', `select count(distinct code) as n from "${id}"`]))?.[1];
+      const distinct = /n \(Integer\) = (\d+)/.exec(await gdal('ogrinfo', ['-ro', '-q', gpkg, '-sql', `select count(distinct code) as n from "${id}"`]))?.[1];
       checks.check(`${id} in the GeoPackage: ${distinct} distinct codes, each grid once`, Number(distinct) === expected);
     }
   }
