@@ -1,0 +1,35 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { serverUnderTest } from './browser';
+
+function runScript(script: string, baseUrl: string): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(path.resolve('node_modules/.bin/tsx'), [script], {
+      env: { ...process.env, E2E_BASE_URL: baseUrl },
+      stdio: 'inherit',
+    });
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/**
+ * Runs each script in turn against one server (E2E_BASE_URL, else a fresh `tsx server/main.ts`
+ * with the demo seeded), whatever the previous one gave; sets a non-zero exit code if any failed.
+ */
+export async function runScriptsAgainstOneServer(scripts: string[], what: string): Promise<void> {
+  const server = await serverUnderTest();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void server.stop().finally(() => process.exit(130)));
+  }
+  const failed: string[] = [];
+  try {
+    for (const script of scripts) {
+      console.log(`\n${script}`);
+      if ((await runScript(script, server.baseUrl)) !== 0) failed.push(script);
+    }
+  } finally {
+    await server.stop();
+  }
+  console.log(failed.length === 0 ? `\nall ${what} passed` : `\nfailed: ${failed.join(', ')}`);
+  process.exitCode = failed.length === 0 ? 0 : 1;
+}
