@@ -21,10 +21,17 @@ export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return requestJson<T>(path, { headers: { accept: 'application/json' }, signal });
 }
 
-/** POSTs `body` (if any) as JSON to a same-origin resource and reads the JSON answer. */
-export function postJson<T>(path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+/** Whether a request failed because the resource changed since its ETag was read (409 stale_version). */
+export const isStaleVersion = (error: unknown): boolean => error instanceof ApiError && error.code === 'stale_version';
+
+/**
+ * POSTs `body` (if any) as JSON to a same-origin resource and reads the JSON answer; `ifMatch`,
+ * an ETag read earlier, makes the server refuse the write if the resource changed since.
+ */
+export function postJson<T>(path: string, body?: unknown, signal?: AbortSignal, ifMatch?: string): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
+  if (ifMatch !== undefined) headers['if-match'] = ifMatch;
   return requestJson<T>(path, {
     method: 'POST',
     headers,

@@ -44,14 +44,18 @@ export const fetchUnits = (planId: number): Promise<UnitCollection> => getJson(`
 
 export const fetchEditHistory = (planId: number): Promise<EditHistory> => getJson(`/api/plans/${planId}/edits`);
 
-export const postEdit = (planId: number, edit: EditRequest): Promise<EditResponse> =>
-  postJson(`/api/plans/${planId}/edits`, edit);
+// Writes of a plan send its ETag (PlanDetail.etag): a 409 stale_version if it changed since.
+export const postEdit = (planId: number, edit: EditRequest, etag: string): Promise<EditResponse> =>
+  postJson(`/api/plans/${planId}/edits`, edit, undefined, etag);
 
-export const undoEdit = (planId: number): Promise<EditResponse> => postJson(`/api/plans/${planId}/undo`);
+export const undoEdit = (planId: number, etag: string): Promise<EditResponse> =>
+  postJson(`/api/plans/${planId}/undo`, undefined, undefined, etag);
 
-export const redoEdit = (planId: number): Promise<EditResponse> => postJson(`/api/plans/${planId}/redo`);
+export const redoEdit = (planId: number, etag: string): Promise<EditResponse> =>
+  postJson(`/api/plans/${planId}/redo`, undefined, undefined, etag);
 
-export const publishPlan = (planId: number): Promise<PublishResult> => postJson(`/api/plans/${planId}/publish`);
+export const publishPlan = (planId: number, etag: string): Promise<PublishResult> =>
+  postJson(`/api/plans/${planId}/publish`, undefined, undefined, etag);
 
 export const fetchPlanDiff = (fromPlan: number, toPlan: number): Promise<PlanDiff> =>
   getJson(`/api/plans/${fromPlan}/diff/${toPlan}`);

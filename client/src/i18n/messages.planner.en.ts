@@ -80,6 +80,7 @@ export const plannerEn: Record<keyof typeof plannerZhCN, string> = {
   'planner.edit.undo': '↶ Undo',
   'planner.edit.redo': '↷ Redo',
   'planner.edit.failed': 'Could not apply: {message}',
+  'planner.edit.stale': 'the plan was changed elsewhere in the meantime; it has been reloaded, check it and try again',
   'edit.op.merge': 'Merge grids',
   'edit.op.split': 'Split grid',
   'edit.op.move_units': 'Move units',

@@ -78,6 +78,7 @@ export const plannerZhCN = {
   'planner.edit.undo': '↶ 撤销',
   'planner.edit.redo': '↷ 重做',
   'planner.edit.failed': '操作失败：{message}',
+  'planner.edit.stale': '该方案已在别处被修改，现已重新加载，请核对后重试',
   'edit.op.merge': '合并网格',
   'edit.op.split': '拆分网格',
   'edit.op.move_units': '调整单元归属',

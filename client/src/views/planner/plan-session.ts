@@ -16,6 +16,8 @@ import type {
   PlanDetail,
   TopologyIssue,
 } from '../../api/planning-types';
+import { isStaleVersion } from '../../api/http';
+import { t } from '../../i18n';
 
 /** The plan being worked on, as last read from the server. */
 export interface OpenPlan {
@@ -57,25 +59,25 @@ export class PlanSession {
   }
 
   async edit(request: EditRequest): Promise<EditOutcome> {
-    const result = await postEdit(this.require().plan.id, request);
+    const result = await this.write((planId, etag) => postEdit(planId, request, etag));
     await this.reload();
     return { kind: 'edit', result };
   }
 
   async undo(): Promise<EditOutcome> {
-    const result = await undoEdit(this.require().plan.id);
+    const result = await this.write(undoEdit);
     await this.reload();
     return { kind: 'undo', result };
   }
 
   async redo(): Promise<EditOutcome> {
-    const result = await redoEdit(this.require().plan.id);
+    const result = await this.write(redoEdit);
     await this.reload();
     return { kind: 'redo', result };
   }
 
   async publish(): Promise<void> {
-    await publishPlan(this.require().plan.id);
+    await this.write(publishPlan);
     await this.reload();
   }
 
@@ -86,6 +88,21 @@ export class PlanSession {
       const grid = byCode.get(code);
       return grid ? [grid] : [];
     });
+  }
+
+  /**
+   * Sends a write with the ETag of the plan as last read; if someone changed the plan since
+   * (409 stale_version), reloads it and fails with a message saying so, nothing written.
+   */
+  private async write<T>(send: (planId: number, etag: string) => Promise<T>): Promise<T> {
+    const { plan } = this.require();
+    try {
+      return await send(plan.id, plan.etag);
+    } catch (error) {
+      if (!isStaleVersion(error)) throw error;
+      await this.reload();
+      throw new Error(t('planner.edit.stale'));
+    }
   }
 
   private async reload(): Promise<void> {
