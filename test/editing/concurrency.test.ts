@@ -1,26 +1,9 @@
 import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/db/knex';
-import { createTestDb } from '../helpers/db';
-import { serveApp } from '../helpers/http';
-import { client } from './http-client';
-import { insertEditingWorld, latticeY, NW, planState, tiling, type Frame } from './plan-fixture';
+import { describe, expect, it } from 'vitest';
+import { editingWorld } from './editing-world';
+import { latticeY, NW, planState, tiling } from './plan-fixture';
 
-let db: Db;
-let http: Awaited<ReturnType<typeof serveApp>>;
-let api: ReturnType<typeof client>;
-let o: Frame;
-
-beforeAll(async () => {
-  db = await createTestDb();
-  o = await insertEditingWorld(db.knex);
-  http = await serveApp(db);
-  api = client(http);
-});
-afterAll(async () => {
-  await http?.close();
-  await db?.close();
-});
+const w = editingWorld();
 
 const COLS = 8;
 const ROWS = 4;
@@ -39,7 +22,7 @@ async function latticePlan(knex: Knex) {
   const unit = new Map<string, number>();
   for (let j = 0; j < ROWS; j++) {
     for (let i = 0; i < COLS; i++) {
-      const box = [o.x0 + (i / COLS) * o.dx, latticeY(o, j), o.x0 + ((i + 1) / COLS) * o.dx, latticeY(o, j + 1)];
+      const box = [w.o.x0 + (i / COLS) * w.o.dx, latticeY(w.o, j), w.o.x0 + ((i + 1) / COLS) * w.o.dx, latticeY(w.o, j + 1)];
       const { rows: [u] } = await knex.raw(
         `insert into grid_units (plan_id, grid_code, area_code, households, population, geom)
          values (?, ?, ?, 10, 30, ST_Multi(ST_MakeEnvelope(${box.join(', ')}, 4326))) returning id`,
@@ -81,42 +64,42 @@ function candidateMoves(unit: (i: number, j: number) => number) {
 
 /** Grid ETags by code, as GET /api/plans/:id/grids answers them. */
 async function gridTags(planId: number): Promise<Map<string, string>> {
-  const { body } = await api.get(`/api/plans/${planId}/grids`);
+  const { body } = await w.api.get(`/api/plans/${planId}/grids`);
   return new Map(body.features.map((f: any) => [f.properties.code, f.properties.etag]));
 }
 
 async function owners(planId: number): Promise<Map<number, string>> {
-  const { body } = await api.get(`/api/plans/${planId}/units`);
+  const { body } = await w.api.get(`/api/plans/${planId}/units`);
   return new Map(body.features.map((f: any) => [f.id as number, f.properties.grid_code as string]));
 }
 
 /** The plan's tiling is exact: no gap, overlap, grid outside or across its community, or grid in pieces; the union is the community. */
 async function expectExactTiling(planId: number, when: string) {
-  const { body } = await api.get(`/api/plans/${planId}/topology`);
+  const { body } = await w.api.get(`/api/plans/${planId}/topology`);
   const { gap, overlap, outside_parent, across_parent, multipart } = body.counts;
   expect({ gap, overlap, outside_parent, across_parent, multipart }, when).toEqual({ gap: 0, overlap: 0, outside_parent: 0, across_parent: 0, multipart: 0 });
-  const t = await tiling(db.knex, planId, NW);
+  const t = await tiling(w.db.knex, planId, NW);
   expect(t.symDiffM2, when).toBeLessThan(0.01);
   expect(t.overlapM2, when).toBeLessThan(0.01);
 }
 
 describe('concurrent edits of neighbouring grids', () => {
   it('when 40 edits of neighbouring grids arrive at once, half with stale ETags, then the stale ones and the losers of each race change nothing, every accepted one lands, and the tiling is exact after each', async () => {
-    const p = await latticePlan(db.knex);
+    const p = await latticePlan(w.db.knex);
     const staleTags = await gridTags(p.planId); // version 1 everywhere
 
     // every grid edited and the edit undone: the content is as built, every version has moved on
-    let planEtag = (await api.get(`/api/plans/${p.planId}`)).etag!;
+    let planEtag = (await w.api.get(`/api/plans/${p.planId}`)).etag!;
     for (let j = 0; j < ROWS; j++) {
       for (const i of [1, 5]) {
-        const edit = await api.edit(p.planId, { op: 'move_units', unitIds: [p.unit(i, j)], toGrid: gridAt(i + 1, j) }, planEtag);
+        const edit = await w.api.edit(p.planId, { op: 'move_units', unitIds: [p.unit(i, j)], toGrid: gridAt(i + 1, j) }, planEtag);
         expect(edit.status).toBe(201);
-        const undone = await api.undo(p.planId, edit.etag!);
+        const undone = await w.api.undo(p.planId, edit.etag!);
         expect(undone.status).toBe(200);
         planEtag = undone.etag!;
       }
     }
-    const start = await planState(db.knex, p.planId);
+    const start = await planState(w.db.knex, p.planId);
     const startOwners = await owners(p.planId);
     const freshTags = await gridTags(p.planId);
     for (const [code, tag] of freshTags) expect(tag, code).not.toBe(staleTags.get(code));
@@ -124,7 +107,7 @@ describe('concurrent edits of neighbouring grids', () => {
     const moves = candidateMoves(p.unit).slice(0, 40).map((m, k) => ({ ...m, stale: k % 2 === 1 }));
     const answers = await Promise.all(moves.map((m) => {
       const tags = m.stale ? staleTags : freshTags;
-      return api.edit(p.planId, { op: 'move_units', unitIds: [m.unitId], toGrid: m.to }, `${tags.get(m.from)}, ${tags.get(m.to)}`);
+      return w.api.edit(p.planId, { op: 'move_units', unitIds: [m.unitId], toGrid: m.to }, `${tags.get(m.from)}, ${tags.get(m.to)}`);
     }));
 
     const outcomes = moves.map((m, k) => ({ ...m, ...answers[k] }));
@@ -152,25 +135,25 @@ describe('concurrent edits of neighbouring grids', () => {
     const expected = new Map(startOwners);
     for (const r of accepted) expected.set(r.unitId, r.to);
     expect(await owners(p.planId)).toEqual(expected);
-    const { body: grids } = await api.get(`/api/plans/${p.planId}/grids`);
+    const { body: grids } = await w.api.get(`/api/plans/${p.planId}/grids`);
     for (const f of grids.features) {
       const winner = accepted.find((r) => r.from === f.properties.code || r.to === f.properties.code);
       expect(f.properties.etag, f.properties.code).toBe(winner ? winner.body.versions.grids.find((g: any) => g.code === f.properties.code).etag : freshTags.get(f.properties.code));
     }
-    const { body: history } = await api.get(`/api/plans/${p.planId}/edits`);
+    const { body: history } = await w.api.get(`/api/plans/${p.planId}/edits`);
     expect(history.edits.map((e: any) => e.seq)).toEqual(accepted.map((r) => r.body.edit.seq));
 
     // the tiling after the last accepted edit, and after each one before it (undoing back to the start)
     planEtag = accepted.at(-1)!.etag!;
     await expectExactTiling(p.planId, `after edit ${accepted.at(-1)!.body.edit.seq}`);
     for (const r of [...accepted].reverse()) {
-      const undone = await api.undo(p.planId, planEtag);
+      const undone = await w.api.undo(p.planId, planEtag);
       expect(undone.status).toBe(200);
       expect(undone.body.edit.seq).toBe(r.body.edit.seq);
       planEtag = undone.etag!;
       await expectExactTiling(p.planId, `before edit ${r.body.edit.seq}`);
     }
-    const back = await planState(db.knex, p.planId);
+    const back = await planState(w.db.knex, p.planId);
     expect(back.grids).toEqual(start.grids);
     expect(back.units).toEqual(start.units);
   });
