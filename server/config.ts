@@ -6,7 +6,17 @@ const schema = z.object({
   HOST: z.string().default('127.0.0.1').describe('interface to listen on'),
   DATABASE_URL: z.string().url().optional().describe('PostgreSQL+PostGIS URL; unset = embedded PGlite+PostGIS'),
   DATA_DIR: z.string().default('.data').describe('where the embedded database keeps its files'),
-  UPLOAD_LIMIT_MB: z.coerce.number().positive().default(200).describe('largest accepted upload, in MiB'),
+  UPLOAD_LIMIT_MB: z.coerce.number().positive().default(200).describe('largest file upload to POST /api/import/:target, in MiB; past it a 413 and nothing is written'),
+  JSON_LIMIT_MB: z.coerce.number().positive().default(2)
+    .describe('largest JSON request body of the API (single events, edits, partition and overlay requests), in MiB; past it a 413'),
+  EVENT_BATCH_LIMIT_MB: z.coerce.number().positive().default(1024)
+    .describe('largest body of POST /api/events/bulk, in MiB (streamed; a GeoJSON batch is held in memory); past it a 413 and nothing is written'),
+  EVENT_BATCH_MAX_ROWS: z.coerce.number().int().positive().default(1_000_000)
+    .describe('most events in one POST /api/events/bulk batch, in either mode; past it a 413 and nothing is written'),
+  MAX_VERTICES: z.coerce.number().int().positive().default(100_000)
+    .describe('most vertices in one geometry of an import, an edit (split line) or a drawn footprint; past it a 400 naming the feature'),
+  MAX_PAGE_SIZE: z.coerce.number().int().positive().default(1000)
+    .describe("largest 'limit' of the paged JSON lists (/api/areas, /api/layers/:id/grids, /api/events); a larger one is a 400"),
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true')
     .describe('seed the Qixia demo district on first start when the database is empty'),
   BASEMAP_URL: z.string().optional().describe('optional MapLibre style URL of a basemap on your own network'),

@@ -2,17 +2,17 @@ import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { apiRouter } from '../http/api-router';
 import { notFound } from '../http/errors';
-import { parseOr400 } from '../http/validate';
+import { parseOr400, parsePagedOr400 } from '../http/validate';
 import { areaCode, listAreasQuery, listGridsQuery } from './areas.schema';
 import { getArea, listAreas, listGrids, listLayers } from './areas.repo';
 import { toFeature, toFeatureCollection } from './feature-collection';
 
 const geojson = 'application/geo+json';
 
-export function areaRoutes({ db }: AppDeps) {
+export function areaRoutes({ db, config }: AppDeps) {
   const { router, add } = apiRouter('/api');
   add({ method: 'get', path: '/areas', summary: 'Administrative areas as GeoJSON, filtered and paged', tag: 'areas', query: listAreasQuery, produces: geojson }, async (req, res) => {
-    const q = parseOr400(listAreasQuery, req.query);
+    const q = parsePagedOr400(listAreasQuery, req.query, config.MAX_PAGE_SIZE);
     const { rows, numberMatched } = await listAreas(db.knex, q);
     res.type(geojson).json(toFeatureCollection(rows, numberMatched));
   });
@@ -30,7 +30,7 @@ export function areaRoutes({ db }: AppDeps) {
   });
   add({ method: 'get', path: '/layers/:id/grids', summary: "A layer's grids as GeoJSON, filtered and paged", tag: 'grids', query: listGridsQuery, produces: geojson }, async (req, res) => {
     const { id } = parseOr400(z.object({ id: z.coerce.number().int().positive() }), req.params, 'path');
-    const q = parseOr400(listGridsQuery, req.query);
+    const q = parsePagedOr400(listGridsQuery, req.query, config.MAX_PAGE_SIZE);
     const { rows, numberMatched } = await listGrids(db.knex, id, q);
     res.type(geojson).json(toFeatureCollection(rows, numberMatched));
   });

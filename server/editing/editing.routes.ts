@@ -1,9 +1,10 @@
-import express from 'express';
 import type { AppDeps } from '../deps';
 import { toFeatureCollection } from '../areas/feature-collection';
 import { apiRouter } from '../http/api-router';
+import { jsonBody } from '../http/body-limits';
 import { badRequest } from '../http/errors';
 import { parseOr400 } from '../http/validate';
+import { vertexLimitProblem } from '../geo/vertex-count';
 import { IF_MATCH_WHOLE_PLAN, parseIfMatch } from '../plans/versions';
 import { editRequest, listUnitsQuery, planIdParams } from './editing.schema';
 import { applyEdit, history, redo, undo, unitsOf } from './editing.service';
@@ -14,9 +15,9 @@ const geojson = 'application/geo+json';
  * Grid editing of draft plans: units for painting, edits (move units, split, merge), undo/redo,
  * history. Writes take an optional If-Match and answer the plan's new ETag.
  */
-export function editingRoutes({ db }: AppDeps) {
+export function editingRoutes({ db, config }: AppDeps) {
   const { router, add } = apiRouter('/api');
-  router.use('/plans/:id/edits', express.json({ limit: '2mb' }));
+  router.use('/plans/:id/edits', jsonBody(config.JSON_LIMIT_MB));
 
   add({ method: 'get', path: '/plans/:id/units', summary: "A plan's atomic units (id, grid, community, households, population) as GeoJSON, for painting", tag: 'editing', query: listUnitsQuery, produces: geojson }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
@@ -41,6 +42,8 @@ export function editingRoutes({ db }: AppDeps) {
     const ifMatch = parseIfMatch(req.get('if-match'), id);
     if (req.body === undefined) throw badRequest('invalid_body', 'send the edit as a JSON body with Content-Type: application/json');
     const edit = parseOr400(editRequest, req.body, 'body');
+    const tooLong = edit.op === 'split' && vertexLimitProblem(edit.line, config.MAX_VERTICES);
+    if (tooLong) throw badRequest('too_many_vertices', `the split line has ${tooLong}`, { maxVertices: config.MAX_VERTICES });
     const result = await applyEdit(db, id, edit, ifMatch);
     res.status(201).set('ETag', result.versions.plan.etag).json(result);
   });

@@ -26,7 +26,7 @@ const position = z
 /** A GeoJSON LineString in WGS84, [lng, lat] order. */
 export const lineString = z.object({
   type: z.literal('LineString'),
-  coordinates: z.array(position).min(2, 'a line needs at least two positions').max(10_000),
+  coordinates: z.array(position).min(2, 'a line needs at least two positions'), // at most MAX_VERTICES, checked by the route
 });
 
 export const moveUnitsEdit = z.object({

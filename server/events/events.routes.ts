@@ -1,8 +1,8 @@
-import express from 'express';
 import type { AppDeps } from '../deps';
 import { apiRouter } from '../http/api-router';
+import { jsonBody, limitedBody } from '../http/body-limits';
 import { AppError, badRequest, conflict, notFound } from '../http/errors';
-import { parseOr400 } from '../http/validate';
+import { parseOr400, parsePagedOr400 } from '../http/validate';
 import { reprojectToWgs84 } from '../import/reproject';
 import { EVENT_STATUSES } from '../db/migrations/005_events';
 import { readEventRow } from './event-row';
@@ -18,7 +18,8 @@ const detailsNotAllowed = () => new AppError(403, 'details_not_allowed', 'single
 
 export function eventRoutes({ db, config }: AppDeps) {
   const { router, add } = apiRouter('/api');
-  router.use('/events', (req, res, next) => (req.path === '/bulk' ? next() : express.json({ limit: '1mb' })(req, res, next)));
+  const json = jsonBody(config.JSON_LIMIT_MB);
+  router.use('/events', (req, res, next) => (req.path === '/bulk' ? next() : json(req, res, next)));
 
   // the assignment index, rebuilt when a plan was published or archived since it was built
   let index: Promise<GridIndex> | null = null;
@@ -31,8 +32,15 @@ export function eventRoutes({ db, config }: AppDeps) {
 
   add({ method: 'post', path: '/events/bulk', summary: 'Bulk ingest of events (NDJSON, CSV or GeoJSON, streamed): each row checked and assigned to its grids and H3 cell; bad rows reported by number; re-sending writes no duplicates', tag: 'events', query: bulkQuery, body: ['application/x-ndjson', 'text/csv', 'application/geo+json'] }, async (req, res) => {
     const q = parseOr400(bulkQuery, req.query);
-    const result = await ingestEvents(db.knex, await currentIndex(), recordsFrom(req, q.format), q);
-    res.status(result.accepted ? 201 : 200).json({ ...result, ...(result.rejected && { rejectsUrl: `/api/events/batches/${result.batchId}/rejects` }) });
+    const body = limitedBody(req, config.EVENT_BATCH_LIMIT_MB, 'EVENT_BATCH_LIMIT_MB');
+    try {
+      const result = await ingestEvents(db.knex, await currentIndex(), recordsFrom(body, q.format), { ...q, maxRows: config.EVENT_BATCH_MAX_ROWS });
+      res.status(result.accepted ? 201 : 200).json({ ...result, ...(result.rejected && { rejectsUrl: `/api/events/batches/${result.batchId}/rejects` }) });
+    } finally {
+      // stopped before the end (a limit): the rest of the body is read and dropped, so the client reads the answer
+      body.destroy();
+      req.resume();
+    }
   });
 
   add({ method: 'post', path: '/events', summary: 'One event (JSON object or GeoJSON Point feature); answers it with where it was assigned; re-sending the same source and external id answers the stored one', tag: 'events', query: singleQuery, status: 201 }, async (req, res) => {
@@ -74,7 +82,7 @@ export function eventRoutes({ db, config }: AppDeps) {
 
   add({ method: 'get', path: '/events', summary: 'Events by grid, police grid, type and time, newest first, paged (details only where allowed)', tag: 'events', query: listEventsQuery }, async (req, res) => {
     if (!config.EVENT_DETAILS) throw detailsNotAllowed();
-    res.json(await listEvents(db.knex, parseOr400(listEventsQuery, req.query)));
+    res.json(await listEvents(db.knex, parsePagedOr400(listEventsQuery, req.query, config.MAX_PAGE_SIZE)));
   });
 
   add({ method: 'get', path: '/events/:id', summary: 'One event with its assignment and status history (sensitive fields only where allowed)', tag: 'events' }, async (req, res) => {

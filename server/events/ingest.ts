@@ -32,16 +32,18 @@ export interface IngestResult {
  * process, then written in chunks inside one transaction, then rolled up at once. Mode `all` writes
  * nothing when any row is bad (a 400 listing them); `keep_good` writes the good rows and keeps
  * every reject (row number, reason, the record) as a CSV file on the batch. Re-sending a batch
- * writes no duplicates: events are unique per (source, external_id).
+ * writes no duplicates: events are unique per (source, external_id). More than `maxRows` records
+ * (EVENT_BATCH_MAX_ROWS) stop the reading with a 413 in either mode, and nothing is written.
  */
 export async function ingestEvents(
   knex: Knex,
   index: GridIndex,
   records: AsyncIterable<NumberedRecord>,
-  opts: { format: EventFormat; crs: ImportCrs; mode: IngestMode; source: string; onProgress?: (rows: number) => void },
+  opts: { format: EventFormat; crs: ImportCrs; mode: IngestMode; source: string; maxRows?: number; onProgress?: (rows: number) => void },
 ): Promise<IngestResult> {
   const result: IngestResult = { batchId: null, rows: 0, accepted: 0, duplicates: 0, rejected: 0, outside: 0, rejects: [] };
   const allRejects: Reject[] = [];
+  const maxRows = opts.maxRows ?? Infinity;
   await knex.transaction(async (trx) => {
     const { rows: [batch] } = await trx.raw(
       `insert into event_batches (source, format, crs, mode, rows, accepted, duplicates, rejected) values (?, ?, ?, ?, 0, 0, 0, 0) returning id`,
@@ -65,6 +67,9 @@ export async function ingestEvents(
       writing.catch(() => undefined);
     };
     for await (const item of readable(records, opts.format, () => result.rows)) {
+      if (result.rows === maxRows) {
+        throw new AppError(413, 'too_many_rows', `the batch has more than ${maxRows.toLocaleString('en')} rows (EVENT_BATCH_MAX_ROWS); send it in smaller batches; nothing was written`, { maxRows });
+      }
       result.rows++;
       const read = 'record' in item ? readEventRow(item.record, opts.crs, opts.source) : { reason: item.reason };
       if ('reason' in read) {
@@ -94,6 +99,7 @@ async function* readable(records: AsyncIterable<NumberedRecord>, format: EventFo
   try {
     yield* records;
   } catch (e) {
+    if (e instanceof AppError) throw e; // a limit of the body, already worded for the client
     throw new AppError(400, 'unreadable_batch', `the ${format} body could not be read after row ${rowsRead()}: ${(e as Error).message}; nothing was written`);
   }
 }

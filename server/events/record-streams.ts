@@ -34,6 +34,7 @@ export async function* recordsFrom(stream: Readable, format: EventFormat): Async
   if (format === 'csv') {
     let row = 0;
     const parser = stream.pipe(parseCsv({ columns: (h: string[]) => h.map((c) => c.trim()), bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }));
+    stream.on('error', (e) => parser.destroy(e)); // pipe() does not pass the source's errors on
     for await (const record of parser as AsyncIterable<Record<string, string>>) yield { row: ++row, record };
     return;
   }

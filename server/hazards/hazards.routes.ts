@@ -1,7 +1,7 @@
-import express from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { apiRouter } from '../http/api-router';
+import { jsonBody } from '../http/body-limits';
 import { badRequest, notFound } from '../http/errors';
 import { parseOr400 } from '../http/validate';
 import { exposurePlan, ringExposure } from './exposure.repo';
@@ -9,9 +9,9 @@ import { DEFAULT_RINGS_M, exposureQuery, RINGS_BY_TYPE_M, whatIfBody } from './h
 
 const geojson = 'application/geo+json';
 
-export function hazardRoutes({ db }: AppDeps) {
+export function hazardRoutes({ db, config }: AppDeps) {
   const { router, add } = apiRouter('/api');
-  router.use('/hazards/what-if', express.json({ limit: '64kb' }));
+  router.use('/hazards/what-if', jsonBody(config.JSON_LIMIT_MB));
 
   add({ method: 'get', path: '/hazards', summary: 'Hazard sources as GeoJSON, with the ring distances of their type', tag: 'hazards', produces: geojson }, async (_req, res) => {
     const { rows } = await db.knex.raw(

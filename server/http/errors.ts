@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 
 /** An error meant for the client: HTTP status, stable machine code, human message, details, and headers to send with it. */
 export class AppError extends Error {
@@ -17,6 +17,9 @@ export const badRequest = (code: string, message: string, details?: unknown) => 
 /** A 409: the request is well-formed but the state it acts on does not allow it. */
 export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
+
+/** "POST /api/events/bulk": the method and path of a request, for messages that name the route. */
+export const routeOf = (req: Request) => `${req.method} ${req.originalUrl.split('?')[0]}`;
 
 /** Wraps an async handler so rejections reach the error middleware. */
 export const route =

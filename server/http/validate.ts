@@ -25,10 +25,23 @@ export type Bbox = z.infer<typeof bboxParam>;
 export const positiveId = (what: string) =>
   z.coerce.number({ error: `a ${what} id is a positive whole number` }).int(`a ${what} id is a positive whole number`).positive(`a ${what} id is a positive whole number`);
 
+/** `limit` and `offset` of a paged list; the largest page is a setting, checked by parsePagedOr400. */
 export const pagingParams = {
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: z.coerce.number().int().min(1).default(100).describe('page size, at most MAX_PAGE_SIZE (default 1000)'),
   offset: z.coerce.number().int().min(0).default(0),
 };
+
+/**
+ * parseOr400 for a paged list: a `limit` over `maxPageSize` (MAX_PAGE_SIZE) is a 400 naming the
+ * maximum, not a silently shorter page (these lists' callers read a short page as the last one).
+ */
+export function parsePagedOr400<T extends z.ZodType<{ limit: number }>>(schema: T, input: unknown, maxPageSize: number): z.infer<T> {
+  const q = parseOr400(schema, input);
+  if (q.limit > maxPageSize) {
+    throw badRequest('invalid_query', `query parameter 'limit': ${q.limit} is more than the largest page of ${maxPageSize} (MAX_PAGE_SIZE); page with 'offset'`, [{ param: 'limit', reason: `at most ${maxPageSize}` }]);
+  }
+  return q;
+}
 
 /**
  * A choice among `values` (and `aliases` of them), case-insensitive, whose error names the bad

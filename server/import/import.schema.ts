@@ -48,6 +48,8 @@ export interface ImportOptions {
   plan?: string;
   filename?: string;
   format?: ImportFormat;
+  /** A geometry with more vertices is a feature error (MAX_VERTICES); default: no limit. */
+  maxVertices?: number;
   /** Called with 0–100 as the import advances. */
   onProgress?: (pct: number) => void;
 }

@@ -1,5 +1,6 @@
 import type { Geometry } from 'geojson';
 import { AppError } from '../http/errors';
+import { vertexLimitProblem } from '../geo/vertex-count';
 import type { Db } from '../db/knex';
 import { checkCoordinates } from './check-coordinates';
 import { checkFeatureShape, isObject, readFeatures, type Problem } from './check-structure';
@@ -37,7 +38,8 @@ export async function importFeatures(db: Db, target: ImportTarget, featureCollec
 
   const features = readFeatures(featureCollection);
   const errors: FeatureError[] = [];
-  const entries = features.map((f, index) => checkFeature(spec, f, index, crs, errors));
+  const maxVertices = opts.maxVertices ?? Infinity;
+  const entries = features.map((f, index) => checkFeature(spec, f, index, crs, maxVertices, errors));
   errors.push(...duplicatesInUpload(spec, entries));
   progress(20);
 
@@ -80,12 +82,12 @@ export async function importFeatures(db: Db, target: ImportTarget, featureCollec
   }
 }
 
-function checkFeature(spec: TargetSpec, feature: unknown, index: number, crs: ImportCrs, errors: FeatureError[]): Entry {
+function checkFeature(spec: TargetSpec, feature: unknown, index: number, crs: ImportCrs, maxVertices: number, errors: FeatureError[]): Entry {
   const f = isObject(feature) ? feature : {};
   const mapped = mapProperties(spec, f);
   const key = mapped.values[spec.key];
   const id = typeof key === 'string' ? key : typeof f.id === 'string' || typeof f.id === 'number' ? String(f.id) : null;
-  const geometryProblem = checkFeatureShape(feature, spec.geometryTypes) ?? checkCoordinates(f.geometry as SimpleGeometry);
+  const geometryProblem = checkFeatureShape(feature, spec.geometryTypes) ?? vertexLimit(f.geometry, maxVertices) ?? checkCoordinates(f.geometry as SimpleGeometry);
   const problems: Problem[] = geometryProblem ? [geometryProblem, ...mapped.problems] : mapped.problems;
   errors.push(...problems.map((p) => ({ index, id, ...p })));
   return {
@@ -95,6 +97,12 @@ function checkFeature(spec: TargetSpec, feature: unknown, index: number, crs: Im
     rest: mapped.rest,
     geometry: geometryProblem ? undefined : reprojectToWgs84(f.geometry as SimpleGeometry, crs),
   };
+}
+
+/** A geometry over MAX_VERTICES is refused before its coordinates are checked or sent to PostGIS. */
+function vertexLimit(geometry: unknown, maxVertices: number): Problem | undefined {
+  const reason = vertexLimitProblem(geometry, maxVertices);
+  return reason === undefined ? undefined : { reason: `geometry has ${reason}` };
 }
 
 function duplicatesInUpload(spec: TargetSpec, entries: Entry[]): FeatureError[] {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Request } from 'express';
+import { routeOf } from '../http/errors';
 import { fileError } from './import-errors';
 
 /** Room for boundaries and part headers around the file in a multipart body. */
@@ -25,7 +26,7 @@ export interface Upload {
  */
 export async function receiveUpload(req: Request, limitMiB: number): Promise<Upload> {
   const limitBytes = limitMiB * 1024 * 1024;
-  const tooLarge = () => fileError(413, 'upload_too_large', `upload exceeds the ${limitMiB} MiB limit (UPLOAD_LIMIT_MB)`);
+  const tooLarge = () => fileError(413, 'upload_too_large', `the upload to ${routeOf(req)} exceeds the ${limitMiB} MiB limit (UPLOAD_LIMIT_MB); nothing was written`);
   const multipart = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '');
   // a declared length says it early; chunked uploads are counted as they stream
   if (Number(req.headers['content-length']) > limitBytes + (multipart ? MULTIPART_OVERHEAD : 0)) throw tooLarge();

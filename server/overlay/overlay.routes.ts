@@ -1,7 +1,7 @@
-import express from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { apiRouter } from '../http/api-router';
+import { jsonBody } from '../http/body-limits';
 import { notFound } from '../http/errors';
 import { parseOr400 } from '../http/validate';
 import { alignment } from './alignment.repo';
@@ -29,9 +29,9 @@ const proposalQuery = alignmentQuery.extend(balanceFields);
 const acceptBody = alignmentQuery.extend({ name: z.string().trim().min(1).max(200).optional(), ...balanceFields });
 const proposalOptions = (q: { balance?: 'households'; tolerance: number }) => (q.balance ? { balance: { tolerance: q.tolerance } } : {});
 
-export function overlayRoutes({ db }: AppDeps) {
+export function overlayRoutes({ db, config }: AppDeps) {
   const { router, add } = apiRouter('/api');
-  router.use(['/overlay/proposal', '/overlay/generate'], express.json({ limit: '64kb' }));
+  router.use(['/overlay/proposal', '/overlay/generate'], jsonBody(config.JSON_LIMIT_MB));
   const requirePlans = async (...ids: number[]) => {
     for (const id of ids) {
       const { rows } = await db.knex.raw('select 1 from grid_plans where id = ?', [id]);
