@@ -17,6 +17,12 @@ const schema = z.object({
     .describe('most vertices in one geometry of an import, an edit (split line) or a drawn footprint; past it a 400 naming the feature'),
   MAX_PAGE_SIZE: z.coerce.number().int().positive().default(1000)
     .describe("largest 'limit' of the paged JSON lists (/api/areas, /api/layers/:id/grids, /api/events); a larger one is a 400"),
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(120_000)
+    .describe('PostgreSQL statement_timeout of every connection, in ms (0: none); a cancelled query is a 503 query_timeout. The embedded PGlite cannot interrupt a statement: there it does not apply'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200)
+    .describe('requests per minute per client (IP) to /api and /ogc, a token bucket holding one minute of requests; 0: no limit. Tiles and the client files are not counted; past it a 429 with Retry-After'),
+  TRUST_PROXY: z.coerce.number().int().min(0).default(0)
+    .describe('reverse proxies in front of the service whose X-Forwarded-For is trusted for the client address (rate limit key); 0: none'),
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true')
     .describe('seed the Qixia demo district on first start when the database is empty'),
   BASEMAP_URL: z.string().optional().describe('optional MapLibre style URL of a basemap on your own network'),

@@ -8,7 +8,7 @@ import { isEmpty, seedDemo } from './demo/seed';
 import { JobRegistry } from './jobs/job-registry';
 
 const config = loadConfig();
-const db = await openDb({ url: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite') });
+const db = await openDb({ url: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite'), statementTimeoutMs: config.STATEMENT_TIMEOUT_MS });
 console.log(`database: ${db.backend}${db.backend === 'embedded' ? ` (${path.resolve(config.DATA_DIR, 'pglite')})` : ''}`);
 
 if (config.SEED_DEMO && (await isEmpty(db))) {

@@ -17,33 +17,45 @@ export interface Db {
 /**
  * Opens the database: PostgreSQL+PostGIS when `url` is given, else an embedded PGlite+PostGIS
  * kept in `dataDir` (`memory://` for a throw-away one). Runs the migrations either way.
+ * `statementTimeoutMs` (STATEMENT_TIMEOUT_MS; 0 or unset: none) is PostgreSQL's statement_timeout
+ * on every connection, set once the migrations (which may take long, creating PostGIS) are done.
+ * PGlite accepts the setting but never fires it (one WASM thread, no timer can interrupt a running
+ * statement), so on the embedded database it is not set at all.
  */
-export async function openDb(opts: { url?: string; dataDir?: string }): Promise<Db> {
-  let knex: Knex;
-  let backend: Backend;
+export async function openDb(opts: { url?: string; dataDir?: string; statementTimeoutMs?: number }): Promise<Db> {
   if (opts.url) {
-    backend = 'postgres';
-    knex = knexLib({
-      client: 'pg',
-      connection: opts.url,
-      pool: {
-        min: 0,
-        max: 10,
-        // PostgreSQL's JIT costs ~0.8 s per large PostGIS query (their row estimates trip it) and
-        // speeds up none of ours, which spend their time inside GEOS.
-        afterCreate: (conn: pg.Client, done: (err: Error | null, conn: pg.Client) => void) => {
-          conn.query('set jit = off').then(() => done(null, conn), (e: Error) => done(e, conn));
-        },
-      },
-    });
-  } else {
-    backend = 'embedded';
-    // PGlite makes its own folder but not missing parents (a fresh clone has no .data/)
-    if (opts.dataDir && !opts.dataDir.includes('://')) mkdirSync(path.dirname(path.resolve(opts.dataDir)), { recursive: true });
-    const pglite = await PGlite.create(opts.dataDir ?? 'memory://', { extensions: { postgis } });
-    knex = knexLib({ client: ClientPGLite as unknown as typeof knexLib.Client, connection: { pglite } as never });
+    const migrating = postgresKnex(opts.url);
+    await migrate(migrating);
+    if (!opts.statementTimeoutMs) return { knex: migrating, backend: 'postgres', close: () => migrating.destroy() };
+    await migrating.destroy();
+    const knex = postgresKnex(opts.url, opts.statementTimeoutMs);
+    return { knex, backend: 'postgres', close: () => knex.destroy() };
   }
+  // PGlite makes its own folder but not missing parents (a fresh clone has no .data/)
+  if (opts.dataDir && !opts.dataDir.includes('://')) mkdirSync(path.dirname(path.resolve(opts.dataDir)), { recursive: true });
+  const pglite = await PGlite.create(opts.dataDir ?? 'memory://', { extensions: { postgis } });
+  const knex = knexLib({ client: ClientPGLite as unknown as typeof knexLib.Client, connection: { pglite } as never });
+  await migrate(knex);
+  return { knex, backend: 'embedded', close: () => knex.destroy() };
+}
+
+function postgresKnex(url: string, statementTimeoutMs?: number): Knex {
+  return knexLib({
+    client: 'pg',
+    connection: { connectionString: url, ...(statementTimeoutMs && { statement_timeout: statementTimeoutMs }) },
+    pool: {
+      min: 0,
+      max: 10,
+      // PostgreSQL's JIT costs ~0.8 s per large PostGIS query (their row estimates trip it) and
+      // speeds up none of ours, which spend their time inside GEOS.
+      afterCreate: (conn: pg.Client, done: (err: Error | null, conn: pg.Client) => void) => {
+        conn.query('set jit = off').then(() => done(null, conn), (e: Error) => done(e, conn));
+      },
+    },
+  });
+}
+
+async function migrate(knex: Knex): Promise<void> {
   await knex.raw('create extension if not exists postgis');
   await knex.migrate.latest({ migrationSource });
-  return { knex, backend, close: () => knex.destroy() };
 }

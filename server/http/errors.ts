@@ -21,6 +21,10 @@ export const notFound = (what: string) => new AppError(404, 'not_found', `${what
 /** "POST /api/events/bulk": the method and path of a request, for messages that name the route. */
 export const routeOf = (req: Request) => `${req.method} ${req.originalUrl.split('?')[0]}`;
 
+/** PostgreSQL cancelled the statement because it ran past `statement_timeout` (SQLSTATE 57014). */
+const isStatementTimeout = (err: unknown) =>
+  (err as { code?: unknown })?.code === '57014' && /statement timeout/.test(String((err as Error).message));
+
 /** Wraps an async handler so rejections reach the error middleware. */
 export const route =
   (fn: (...a: Parameters<RequestHandler>) => Promise<unknown>): RequestHandler =>
@@ -34,8 +38,16 @@ export const route =
  */
 const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
 
-/** The one error middleware: AppErrors as JSON, anything else as a 500 with no internals. */
-export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+/**
+ * The one error middleware: AppErrors as JSON, a statement cancelled by STATEMENT_TIMEOUT_MS as a
+ * 503, anything else as a 500 with no internals (no stack, no SQL; those go to the server log).
+ */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (isStatementTimeout(err)) {
+    const message = `${routeOf(req)} ran a database query past the statement timeout (STATEMENT_TIMEOUT_MS): the query was cancelled and a write in progress rolled back. Narrow the request (bbox, time range, page size) or try again later`;
+    res.status(503).json({ error: { code: 'query_timeout', message } });
+    return;
+  }
   if (RETRYABLE_SQLSTATES.has(err?.code)) {
     res.status(409).json({ error: { code: 'concurrent_update', message: 'another request changed the same rows at the same time; nothing was changed, send the request again' } });
     return;
