@@ -6,6 +6,7 @@ import * as m004 from './004_response_points';
 import * as m005 from './005_events';
 import * as m006 from './006_event_rollup_storage';
 import * as m007 from './007_edit_versions';
+import * as m008 from './008_event_cells_statistics';
 
 /** Migrations are listed here, not globbed, so they run the same under tsx, Vitest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Knex.Migration> = {
   '005_events': m005,
   '006_event_rollup_storage': m006,
   '007_edit_versions': m007,
+  '008_event_cells_statistics': m008,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
