@@ -45,6 +45,9 @@ export async function ingestEvents(
   const allRejects: Reject[] = [];
   const maxRows = opts.maxRows ?? Infinity;
   await knex.transaction(async (trx) => {
+    // a batch's statements grow with it (the roll-up of a million events takes a minute): the
+    // batch is bounded by EVENT_BATCH_MAX_ROWS, not by the interactive STATEMENT_TIMEOUT_MS
+    await trx.raw('set local statement_timeout = 0');
     const { rows: [batch] } = await trx.raw(
       `insert into event_batches (source, format, crs, mode, rows, accepted, duplicates, rejected) values (?, ?, ?, ?, 0, 0, 0, 0) returning id`,
       [opts.source, opts.format, opts.crs, opts.mode]);
