@@ -77,9 +77,10 @@ describe('rate limit (RATE_LIMIT_PER_MINUTE)', () => {
 });
 
 describe('security headers', () => {
-  it('when anything is answered (a route, an error, a client file), then the security headers are set', async () => {
+  // the client's files get them too (the same middleware comes first); npm run test:browser runs the client under this policy
+  it('when anything is answered (an API route, an API error, OGC, a tile), then the security headers are set', async () => {
     await withApp({ BASEMAP_URL: 'http://tiles.example.lan:8081/style.json' }, async (app) => {
-      for (const path of ['/api/health', '/api/nothing-here', '/tiles/areas/0/0/0.mvt', '/']) {
+      for (const path of ['/api/health', '/api/nothing-here', '/ogc', '/tiles/areas/0/0/0.mvt']) {
         const res = await fetch(app.url(path));
         const h = Object.fromEntries(res.headers);
         expect(h, path).toMatchObject({
