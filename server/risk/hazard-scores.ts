@@ -20,21 +20,37 @@ function distanceM(lng: number, lat: number, g: Geometry): number {
   }
 }
 
+/** Hazard scores of recent requests, by resolution, hazard sources and model (the sources change rarely; the map pans often). */
+const scoresCache = new Map<string, Map<string, number>>();
+const CACHED_SCORE_SETS = 12;
+
 /**
  * Hazard proximity risk points per H3 cell at `res`: each hazard source adds its level's weight,
  * stepped down ring by ring (its type's ring distances), to the cells whose centres lie within
- * its outermost ring. Cells are found around the source's centre by grid distance; `keep`
- * filters them (e.g. to a bbox) before any distance is measured.
+ * its outermost ring; `keep` filters the answer (e.g. to a bbox). Computed for all cells once per
+ * resolution and state of the hazard sources (a digest of every row), then served from memory.
  */
 export async function hazardScores(knex: Knex, res: number, model: RiskModel, keep: (cell: string) => boolean): Promise<Map<string, number>> {
-  const hazards = await loadHazards(knex);
+  const { rows: [{ digest }] } = await knex.raw(
+    `select md5(coalesce(string_agg(concat_ws('|', id, type, level, md5(ST_AsBinary(geom))), ',' order by id), '')) as digest from hazard_sources`);
+  const key = `${res}|${digest}|${JSON.stringify(model.hazardProximity)}`;
+  let scores = scoresCache.get(key);
+  if (!scores) {
+    scores = scoresAround(await loadHazards(knex), res, model);
+    if (scoresCache.size >= CACHED_SCORE_SETS) scoresCache.delete(scoresCache.keys().next().value!);
+    scoresCache.set(key, scores);
+  }
+  return new Map([...scores].filter(([cell]) => keep(cell)));
+}
+
+/** Every cell's hazard points: cells found around each source's centre by grid distance. */
+function scoresAround(hazards: Hazard[], res: number, model: RiskModel): Map<string, number> {
   const scores = new Map<string, number>();
   const edgeM = getHexagonEdgeLengthAvg(res, 'm');
   for (const h of hazards) {
     const ringsM = RINGS_BY_TYPE_M[h.type] ?? DEFAULT_RINGS_M;
     const reachM = Math.max(...ringsM) + extentM(h);
     for (const cell of gridDisk(latLngToCell(h.centre[1], h.centre[0], res), Math.ceil(reachM / (1.5 * edgeM)) + 1)) {
-      if (!keep(cell)) continue;
       const [lat, lng] = cellToLatLng(cell);
       const score = hazardProximityScore(distanceM(lng, lat, h.geometry), ringsM, h.level, model);
       if (score > 0) scores.set(cell, (scores.get(cell) ?? 0) + score);

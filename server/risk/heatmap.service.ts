@@ -9,8 +9,11 @@ import { bboxCells, districtCells } from './study-area';
 import { suppressSmallCounts } from './suppression';
 import type { DayWindow } from './time-window';
 
-/** Past this many cells, a bbox filters the answer in process instead of in the query. */
-const MAX_FILTER_CELLS = 20_000;
+/**
+ * A bbox covering more than this share of the districts' cells filters the answer in process:
+ * reading the whole resolution in key order is then cheaper than probing the index cell by cell.
+ */
+const SQL_FILTER_MAX_SHARE = 0.25;
 const DAY_MS = 86_400_000;
 
 export interface HeatmapAnswer {
@@ -62,7 +65,7 @@ export async function heatmap(knex: Knex, q: HeatmapQuery, access: { details: bo
   const res = q.res ?? resolutionForZoom(q.zoom ?? 11);
   const window = await resolveWindow(knex, q);
   const cover = q.bbox ? new Set(bboxCells(q.bbox, res)) : null;
-  const filter = cover && cover.size <= MAX_FILTER_CELLS ? [...cover] : null;
+  const filter = cover && cover.size <= SQL_FILTER_MAX_SHARE * (await districtCells(knex, res)).length ? [...cover] : null;
   const inBbox = (cell: string) => !cover || cover.has(cell);
   // hot spots are measured over the whole district, so a cell's z does not change as the map pans
   const byCell = new Map<string, { count: number; score: number }>();

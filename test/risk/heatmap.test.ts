@@ -4,12 +4,12 @@
  * places, plus a tight cluster of 60 fires in one spot; checked against an independent
  * aggregation of the same events with h3-js.
  */
-import { bboxPolygon, booleanIntersects, polygon } from '@turf/turf';
-import { cellToBoundary, cellToParent, latLngToCell } from 'h3-js';
+import { bboxPolygon, booleanIntersects, distance, polygon } from '@turf/turf';
+import { cellToBoundary, cellToLatLng, cellToParent, latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/knex';
 import { createRng } from '../../server/geo/prng';
-import { eventScore } from '../../server/risk/risk-model';
+import { eventScore, hazardProximityScore } from '../../server/risk/risk-model';
 import { insertSquareDistrict } from '../helpers/areas-fixture';
 import { createTestDb } from '../helpers/db';
 import { serveApp } from '../helpers/http';
@@ -114,6 +114,25 @@ describe('GET /api/heatmap', () => {
     expect(i).toBeGreaterThanOrEqual(0);
     expect(body.bins[i]).toBe(3);
     expect(body.values[i]).toBeGreaterThan(2.576);
+  });
+
+  it('when a major chemical plant is registered and later removed, then the risk map gains its ring-stepped points around it and then loses them', async () => {
+    // a month without events: the risk is the hazard's alone
+    const query = 'metric=risk&res=9&from=2025-06-01&to=2025-07-01';
+    expect((await get(app, query)).cells).toEqual([]);
+    const plant = { lng: box.minLng + 0.9 * (box.maxLng - box.minLng), lat: box.minLat + 0.5 * (box.maxLat - box.minLat) };
+    const { rows: [{ id }] } = await db.knex.raw(`insert into hazard_sources (type, level, name, geom) values ('chemical_plant', '重大', '化工厂', ST_SetSRID(ST_MakePoint(?, ?), 4326)) returning id`, [plant.lng, plant.lat]);
+    const body = await get(app, query);
+    await db.knex.raw('delete from hazard_sources where id = ?', [id]);
+    const own = latLngToCell(plant.lat, plant.lng, 9);
+    expect(body.values[body.cells.indexOf(own)]).toBe(100);
+    body.cells.forEach((cell: string, i: number) => {
+      const [lat, lng] = cellToLatLng(cell);
+      const metres = distance([lng, lat], [plant.lng, plant.lat], { units: 'meters' });
+      expect(body.values[i], `${cell} at ${metres.toFixed(0)} m`).toBeCloseTo((100 * hazardProximityScore(metres, [500, 1000, 3000], '重大')) / 8, 1);
+    });
+    expect(body.cells.length).toBeGreaterThan(20); // every res-9 cell (≈ 200 m) within 3 km
+    expect((await get(app, query)).cells).toEqual([]);
   });
 
   it('when callers have no detail access, then no cell shows fewer than 5 events and folded counts are conserved', async () => {
