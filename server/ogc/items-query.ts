@@ -59,8 +59,8 @@ function integerParam(name: string, text: string, min: number, max: number): num
 }
 
 /**
- * Parses the query of `/collections/{id}/items`: bbox (4 numbers in CRS84), limit (1 … 10,000,
- * default 10), offset, datetime (where it applies), and `name=value` for each queryable
+ * Parses the query of `/collections/{id}/items`: bbox (4 numbers in CRS84), limit (from 1,
+ * default 10, more than 10,000 served as 10,000), offset, datetime (where it applies), and `name=value` for each queryable
  * property. Anything else is a 400 that lists what is known, as the standard recommends, so a
  * misspelt filter cannot silently return everything.
  */
@@ -69,7 +69,8 @@ export function parseItemsQuery(query: RawQuery, params: ItemsParameters, collec
   const values = singleValues(query, [...reserved, ...params.queryables], `collection '${collectionId}'`);
   checkFormat(values.f, ['json', 'geojson']);
   const q: ItemsQuery = {
-    limit: values.limit === undefined ? LIMIT_DEFAULT : integerParam('limit', values.limit, 1, LIMIT_MAX),
+    // above the maximum, the server answers a page of the maximum (the standard lets it return fewer)
+    limit: values.limit === undefined ? LIMIT_DEFAULT : Math.min(LIMIT_MAX, integerParam('limit', values.limit, 1, Number.MAX_SAFE_INTEGER)),
     offset: values.offset === undefined ? 0 : integerParam('offset', values.offset, 0, Number.MAX_SAFE_INTEGER),
     properties: Object.fromEntries(params.queryables.filter((n) => values[n] !== undefined).map((n) => [n, values[n]])),
   };
