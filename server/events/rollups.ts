@@ -45,7 +45,9 @@ export const severitySumsSql = (e: string) => [
  * DAY_ROLLUP_MAX_RES — day (China Standard Time), parent cell, and type (and '*' for all
  * types), counts and decay growth by severity; the whole batch is aggregated first, so each key
  * is written once. The table's fill factor leaves room on each page, so adding to a key that
- * exists is a heap-only update that touches no index.
+ * exists is a heap-only update that touches no index. Rows are written in key order, so
+ * concurrent ingests lock the keys they share in the same order and wait for each other
+ * instead of deadlocking (two single events of the same day share their day, month and '*' rows).
  */
 export async function rollUp(trx: Knex.Transaction, which: { batchId: number } | { ids: number[] }): Promise<void> {
   await trx.raw(
@@ -61,6 +63,7 @@ export async function rollUp(trx: Knex.Transaction, which: { batchId: number } |
      cross join lateral (values (e.type), ('*')) t(type)
      where p.period = 'm' or r.res <= ${DAY_ROLLUP_MAX_RES}
      group by 1, 2, 3, 5, 4
+     order by 1, 2, 3, 5, 4
      on conflict (res, period, start, type, cell) do update set
        ${SEVERITIES.map((s) => `n${s} = event_cells.n${s} + excluded.n${s}, g${s} = event_cells.g${s} + excluded.g${s}`).join(', ')}`,
     [DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS, 'batchId' in which ? which.batchId : which.ids],
