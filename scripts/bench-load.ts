@@ -9,7 +9,10 @@
  * accepted event is in the database.
  *
  *   DATABASE_URL=postgres://…/bench_load npm run bench:load -- [--seconds 60] [--connections 32]
- *                 [--runs 1] [--warmup 5]
+ *                 [--runs 1] [--warmup 5] [--mix 70,25,5] [--profile <dir>]
+ *
+ * --mix: shares of tiles, heatmaps and ingest (0,1,0 for heatmaps alone); --profile: the server
+ * writes a V8 CPU profile (node --cpu-prof) into <dir> when it stops, to open in Chrome DevTools.
  *
  * Seeds the Qixia demo into an empty database. Each invocation ingests under a source of its own
  * (load-<timestamp>), so runs can repeat on the same database; the events stay (delete by source).
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     warmup: { type: 'string', default: '5' },
     mix: { type: 'string', default: '70,25,5' },
+    profile: { type: 'string' },
   },
 });
 const [SECONDS, CONNECTIONS, RUNS, WARMUP] = [values.seconds, values.connections, values.runs, values.warmup].map(Number);
@@ -104,7 +108,7 @@ if (district.minLng === null) throw new Error('no district in admin_areas: seed 
 
 // -- the server, a process of its own ----------------------------------------------------------
 const serverEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '0', SEED_DEMO: 'false' };
-const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: serverEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, [...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : []), '--import', 'tsx', 'server/main.ts'], { env: serverEnv, stdio: ['ignore', 'pipe', 'inherit'] });
 const port = await new Promise<number>((resolve, reject) => {
   let out = '';
   server.stdout.setEncoding('utf8').on('data', (chunk: string) => {
