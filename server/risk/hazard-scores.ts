@@ -20,8 +20,12 @@ function distanceM(lng: number, lat: number, g: Geometry): number {
   }
 }
 
-/** Hazard scores of recent requests, by resolution, hazard sources and model (the sources change rarely; the map pans often). */
-const scoresCache = new Map<string, Map<string, number>>();
+/**
+ * Hazard scores of recent requests, by resolution, hazard sources and model (the sources change
+ * rarely; the map pans often). The promise is kept, so requests arriving while a set is computed
+ * wait for it instead of each computing it again.
+ */
+const scoresCache = new Map<string, Promise<Map<string, number>>>();
 const CACHED_SCORE_SETS = 12;
 
 /**
@@ -34,12 +38,14 @@ export async function hazardScores(knex: Knex, res: number, model: RiskModel, ke
   const { rows: [{ digest }] } = await knex.raw(
     `select md5(coalesce(string_agg(concat_ws('|', id, type, level, md5(ST_AsBinary(geom))), ',' order by id), '')) as digest from hazard_sources`);
   const key = `${res}|${digest}|${JSON.stringify(model.hazardProximity)}`;
-  let scores = scoresCache.get(key);
-  if (!scores) {
-    scores = scoresAround(await loadHazards(knex), res, model);
+  let pending = scoresCache.get(key);
+  if (!pending) {
+    pending = loadHazards(knex).then((hazards) => scoresAround(hazards, res, model));
+    pending.catch(() => scoresCache.delete(key));
     if (scoresCache.size >= CACHED_SCORE_SETS) scoresCache.delete(scoresCache.keys().next().value!);
-    scoresCache.set(key, scores);
+    scoresCache.set(key, pending);
   }
+  const scores = await pending;
   return new Map([...scores].filter(([cell]) => keep(cell)));
 }
 

@@ -2,19 +2,27 @@ import type { Knex } from 'knex';
 import { polygonToCells, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS } from 'h3-js';
 import type { Bbox } from '../http/validate';
 
-/** Cells of every district at a resolution (centres inside), cached per resolution until the districts change. */
-const cache = new Map<string, string[]>();
+/**
+ * Cells of every district at a resolution (centres inside), cached per resolution until the
+ * districts change. The promise is kept, so requests arriving while the cells are computed wait
+ * for them instead of each computing them again.
+ */
+const cache = new Map<string, Promise<string[]>>();
 
 export async function districtCells(knex: Knex, res: number): Promise<string[]> {
   const { rows: [{ v }] } = await knex.raw(`select count(*) || ':' || coalesce(max(code), '') || ':' || coalesce(sum(ST_NPoints(geom)), 0) as v from admin_areas where level = 'district'`);
   const key = `${v}|${res}`;
-  if (!cache.has(key)) {
-    const { rows } = await knex.raw(`select ST_AsGeoJSON(geom, 7)::json->'coordinates' as coords from admin_areas where level = 'district'`);
-    const cells = new Set<string>();
-    for (const { coords } of rows as { coords: number[][][][] }[]) for (const polygon of coords) for (const c of polygonToCells(polygon, res, true)) cells.add(c);
-    cache.set(key, [...cells]);
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = knex.raw(`select ST_AsGeoJSON(geom, 7)::json->'coordinates' as coords from admin_areas where level = 'district'`).then(({ rows }) => {
+      const cells = new Set<string>();
+      for (const { coords } of rows as { coords: number[][][][] }[]) for (const polygon of coords) for (const c of polygonToCells(polygon, res, true)) cells.add(c);
+      return [...cells];
+    });
+    pending.catch(() => cache.delete(key));
+    cache.set(key, pending);
   }
-  return cache.get(key)!;
+  return pending;
 }
 
 const bboxRing = (b: Bbox) => [[b.minLng, b.minLat], [b.maxLng, b.minLat], [b.maxLng, b.maxLat], [b.minLng, b.maxLat], [b.minLng, b.minLat]];
