@@ -60,7 +60,7 @@ export function giStar(studyCells: readonly string[], values: ReadonlyMap<string
   }
   const s = Math.sqrt(squares / n);
 
-  const { start, neighbours } = gridDiskIndices(studyCells, k);
+  const { start, neighbours } = neighbourhoodsOf(studyCells, k);
   const z = new Float64Array(n);
   const p = new Float64Array(n).fill(1);
   for (let i = 0; i < n; i++) {
@@ -75,6 +75,20 @@ export function giStar(studyCells: readonly string[], values: ReadonlyMap<string
   const bin = new Int8Array(n);
   for (let i = 0; i < n; i++) bin[i] = Math.sign(z[i]) * confidenceLevel((pAdjusted ?? p)[i]);
   return { z, p, pAdjusted, bin, outsideStudyArea: valuesInside < values.size ? outside(studyCells, values) : [] };
+}
+
+/**
+ * Neighbourhoods of a study area, kept per array and k while the array lives: the heatmap passes
+ * the same cached array of the district's cells on every request (≈ 27,000 cells at res 10),
+ * whose neighbourhoods took most of a hot-spot request's time. The study area is read-only.
+ */
+const neighbourhoodCache = new WeakMap<readonly string[], Map<number, ReturnType<typeof gridDiskIndices>>>();
+function neighbourhoodsOf(studyCells: readonly string[], k: number) {
+  let byK = neighbourhoodCache.get(studyCells);
+  if (!byK) neighbourhoodCache.set(studyCells, (byK = new Map()));
+  let found = byK.get(k);
+  if (!found) byK.set(k, (found = gridDiskIndices(studyCells, k)));
+  return found;
 }
 
 /** 3 for p ≤ 0.01, 2 for p ≤ 0.05, 1 for p ≤ 0.10, else 0. */
