@@ -3,6 +3,7 @@ import { AppError } from '../http/errors';
 import { vertexLimitProblem } from '../geo/vertex-count';
 import type { Db } from '../db/knex';
 import { checkCoordinates } from './check-coordinates';
+import { unstorableTextAt, unstorableTextReason } from './check-text';
 import { checkFeatureShape, isObject, readFeatures, type Problem } from './check-structure';
 import { checkValidity } from './check-validity';
 import { featureErrors, fileError } from './import-errors';
@@ -88,7 +89,12 @@ function checkFeature(spec: TargetSpec, feature: unknown, index: number, crs: Im
   const key = mapped.values[spec.key];
   const id = typeof key === 'string' ? key : typeof f.id === 'string' || typeof f.id === 'number' ? String(f.id) : null;
   const geometryProblem = checkFeatureShape(feature, spec.geometryTypes) ?? vertexLimit(f.geometry, maxVertices) ?? checkCoordinates(f.geometry as SimpleGeometry);
-  const problems: Problem[] = geometryProblem ? [geometryProblem, ...mapped.problems] : mapped.problems;
+  const unstorable = unstorableTextAt(f.properties, 'properties') ?? unstorableTextAt(f.id, 'id');
+  const problems: Problem[] = [
+    ...(geometryProblem ? [geometryProblem] : []),
+    ...mapped.problems,
+    ...(unstorable === undefined ? [] : [{ reason: unstorableTextReason(unstorable) }]),
+  ];
   errors.push(...problems.map((p) => ({ index, id, ...p })));
   return {
     index,

@@ -88,6 +88,11 @@ const cases: BadInput[] = [
     status: 400, code: 'invalid_features', reason: /Ring Self-intersection at POINT\(118\.81 32\)/, feature: { index: 2, id: '320113001003' } },
   { what: 'a hole outside its shell', send: () => withBadArea(polygon(square(118.8, 32.0), square(118.9, 32.0)), { code: '320113001003', name: 'x', level: 'community' }),
     status: 400, code: 'invalid_features', reason: /Hole lies outside shell/, feature: { index: 2, id: '320113001003' } },
+  // found by test/fuzz: PostgreSQL text and jsonb cannot hold U+0000, and the insert failed with a 500
+  { what: 'a property named with a NUL character', send: () => badAreaProps({ code: '320113001003', name: 'x', level: 'community', '\u0000': 'dfsoO' }),
+    status: 400, code: 'invalid_features', reason: /"properties\.\\u0000" holds a NUL character or an unpaired surrogate/, feature: { index: 2, id: '320113001003' } },
+  { what: 'a property value with a NUL character or a lone surrogate', send: () => badAreaProps({ code: '320113001003', name: 'x', level: 'community', note: ['a\u0000b'], other: '\ud800' }),
+    status: 400, code: 'invalid_features', reason: /"properties\.note\.0" holds a NUL character/, feature: { index: 2, id: '320113001003' } },
   { what: 'a NaN coordinate (a string in JSON)', send: () => withBadArea(polygon([[118.8, 'NaN'] as never, ...square(118.8, 32.0).slice(1)]), { code: '320113001003', name: 'x', level: 'community' }),
     status: 400, code: 'invalid_features', reason: /^[^;]*coordinate is not a number \("NaN" in \[118\.8, "NaN"\]\)$/, feature: { index: 2, id: '320113001003' } },
   { what: 'an infinite coordinate (1e400)', send: () => raw(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"320113001003","name":"x","level":"community"},"geometry":{"type":"Polygon","coordinates":[[[118.8,32],[1e400,32],[118.81,32.01],[118.8,32]]]}}]}`, 'application/geo+json'),
