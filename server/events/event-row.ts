@@ -1,4 +1,5 @@
 import { checkCoordinates } from '../import/check-coordinates';
+import { unstorableTextAt, unstorableTextReason } from '../import/check-text';
 import type { ImportCrs } from '../import/import.schema';
 import { reprojectToWgs84 } from '../import/reproject';
 import { EVENT_STATUSES } from '../db/migrations/005_events';
@@ -45,6 +46,13 @@ const TYPE = /^[a-z][a-z0-9_]{0,39}$/;
 /** `2026-05-01 08:30`, `2026-05-01T08:30:00`, with or without seconds; no offset = China Standard Time. */
 const LOCAL_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(:\d{2}(\.\d+)?)?)$/;
 
+/**
+ * Times an event may carry, China Standard Time: 1950-01-01 up to 2100-01-01. The rollups store
+ * each event's decay growth 2^(days since 2020 / half-life), which at a 30-day half-life leaves
+ * float8 about 84 years either side of 2020; and PostgreSQL reads no year before 1 AD as written.
+ */
+export const EVENT_TIME_RANGE = { from: new Date('1950-01-01T00:00:00+08:00'), to: new Date('2100-01-01T00:00:00+08:00') };
+
 function parseTime(v: unknown): Date | null {
   if (typeof v !== 'string' && typeof v !== 'number') return null;
   const s = String(v).trim();
@@ -52,6 +60,9 @@ function parseTime(v: unknown): Date | null {
   const d = new Date(local ? `${local[1]}T${local[2]}+08:00` : /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00+08:00` : s);
   return Number.isNaN(d.getTime()) ? null : d;
 }
+
+const inTimeRange = (d: Date) => d >= EVENT_TIME_RANGE.from && d < EVENT_TIME_RANGE.to;
+const outOfRange = (field: string, v: unknown) => `'${field}' must be from 1950-01-01 up to 2100-01-01, got ${JSON.stringify(v)}`;
 
 const numberOf = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN);
 
@@ -62,6 +73,8 @@ const numberOf = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'stri
  * reason, naming the field and the value.
  */
 export function readEventRow(record: Record<string, unknown>, crs: ImportCrs, batchSource: string): { row: EventRow } | { reason: string } {
+  const unstorable = unstorableTextAt(record, '');
+  if (unstorable !== undefined) return { reason: unstorableTextReason(unstorable) };
   const known: Record<string, unknown> = {};
   const attributes: Record<string, unknown> = {};
   const sensitive: Record<string, unknown> = {};
@@ -81,8 +94,10 @@ export function readEventRow(record: Record<string, unknown>, crs: ImportCrs, ba
   if (!Number.isInteger(severity) || severity < 1 || severity > 5) return { reason: `'severity' must be a whole number 1–5, got ${JSON.stringify(known.severity)}` };
   const occurredAt = parseTime(known.occurredAt);
   if (!occurredAt) return { reason: known.occurredAt === undefined ? "missing 'occurred_at'" : `'occurred_at' is not a date and time, got ${JSON.stringify(known.occurredAt)}` };
+  if (!inTimeRange(occurredAt)) return { reason: outOfRange('occurred_at', known.occurredAt) };
   const reportedAt = known.reportedAt === undefined ? null : parseTime(known.reportedAt);
   if (known.reportedAt !== undefined && !reportedAt) return { reason: `'reported_at' is not a date and time, got ${JSON.stringify(known.reportedAt)}` };
+  if (reportedAt && !inTimeRange(reportedAt)) return { reason: outOfRange('reported_at', known.reportedAt) };
   const status = known.status === undefined ? 'received' : String(known.status).trim();
   if (!(EVENT_STATUSES as readonly string[]).includes(status)) return { reason: `'status' must be one of ${EVENT_STATUSES.join(', ')}, got ${JSON.stringify(known.status)}` };
   const [x, y] = [numberOf(known.lng), numberOf(known.lat)];

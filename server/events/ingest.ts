@@ -108,8 +108,10 @@ async function* readable(records: AsyncIterable<NumberedRecord>, format: EventFo
 }
 
 const csvCell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+/** A rejected line as sent (and a parser's message quoting it) may hold a NUL byte, which a text column cannot: it is kept as U+FFFD. */
+const storable = (s: string) => s.replace(/\u0000/g, '\ufffd');
 
 /** row,reason,record: what a sender needs to fix and re-send the rejected rows. */
 function rejectsCsv(rejects: Reject[]): string {
-  return '\ufeffrow,reason,record\r\n' + rejects.map((r) => [String(r.row), r.reason, r.raw].map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return '\ufeffrow,reason,record\r\n' + rejects.map((r) => [String(r.row), r.reason, r.raw].map((c) => csvCell(storable(c))).join(',')).join('\r\n') + '\r\n';
 }

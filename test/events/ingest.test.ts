@@ -155,6 +155,34 @@ describe('POST /api/events/bulk', () => {
     expect((await res.json()).error.message).toMatch(/csv body could not be read after row 0/);
     expect(await count()).toBe(before);
   });
+
+  // found by test/fuzz: these rows reached the database and failed the whole batch with a 500
+  it('when a row has a time PostgreSQL or the rollups cannot hold, or text with a NUL, then that row is rejected and the others land', async () => {
+    const before = await count();
+    const [lng, lat] = at(0.5, 0.25);
+    const rows = [
+      { id: 'r-1', type: 'fire', occurred_at: '-000001-01-01T00:00:00Z', lng, lat }, // year 2 BC: written by toISOString as PostgreSQL cannot read it
+      { id: 'r-2', type: 'fire', occurred_at: '+275760-09-13T00:00:00Z', lng, lat }, // decay growth past float8
+      { id: 'r-3', type: 'fire', occurred_at: '1900-01-01', lng, lat }, // decay growth below float8
+      { id: 'r-4', type: 'fire', occurred_at: '2026-05-01', reported_at: '0000-01-01', lng, lat },
+      { id: 'r-5', type: 'fire', occurred_at: '2026-05-01', note: 'a\u0000b', lng, lat },
+      { id: 'r-6', type: 'fire', occurred_at: '2026-05-01', lng, lat },
+    ];
+    const body = rows.map((r) => JSON.stringify(r)).join('\n') + '\n{"bad\u0000line"\n';
+    const res = await post('/api/events/bulk?format=ndjson&mode=keep_good&source=regression', body, 'application/x-ndjson');
+    expect(res.status).toBe(201);
+    const answer = await res.json();
+    expect(answer).toMatchObject({ rows: 7, accepted: 1, rejected: 6 });
+    expect(answer.rejects.map((r: { reason: string }) => r.reason).slice(0, 5)).toEqual([
+      `'occurred_at' must be from 1950-01-01 up to 2100-01-01, got "-000001-01-01T00:00:00Z"`,
+      `'occurred_at' must be from 1950-01-01 up to 2100-01-01, got "+275760-09-13T00:00:00Z"`,
+      `'occurred_at' must be from 1950-01-01 up to 2100-01-01, got "1900-01-01"`,
+      `'reported_at' must be from 1950-01-01 up to 2100-01-01, got "0000-01-01"`,
+      '"note" holds a NUL character or an unpaired surrogate (U+0000, U+D800–U+DFFF), which the database cannot store',
+    ]);
+    expect(await (await fetch(app.url(answer.rejectsUrl))).text()).toContain('\ufffd');
+    expect(await count()).toBe(before + 1);
+  });
 });
 
 describe('event workflow and details', () => {
