@@ -99,7 +99,8 @@ function checkFeature(spec: TargetSpec, feature: unknown, index: number, crs: Im
   return {
     index,
     id,
-    values: mapped.values,
+    // a feature with text the database cannot hold sends none of its values to it, not even to look up its key
+    values: unstorable === undefined ? mapped.values : {},
     rest: mapped.rest,
     geometry: geometryProblem ? undefined : reprojectToWgs84(f.geometry as SimpleGeometry, crs),
   };

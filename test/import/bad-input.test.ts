@@ -93,6 +93,8 @@ const cases: BadInput[] = [
     status: 400, code: 'invalid_features', reason: /"properties\.\\u0000" holds a NUL character or an unpaired surrogate/, feature: { index: 2, id: '320113001003' } },
   { what: 'a property value with a NUL character or a lone surrogate', send: () => badAreaProps({ code: '320113001003', name: 'x', level: 'community', note: ['a\u0000b'], other: '\ud800' }),
     status: 400, code: 'invalid_features', reason: /"properties\.note\.0" holds a NUL character/, feature: { index: 2, id: '320113001003' } },
+  { what: 'a CSV id with a NUL character', target: 'hazards', send: () => raw('id,type,wkt\r\n\u0000,gas_station,POINT (118.9 32.1)\r\nh-2,gas_station,POINT (118.9 32.1)\r\n', 'text/csv'),
+    status: 400, code: 'invalid_features', reason: /"properties\.id" holds a NUL character/, feature: { index: 0, id: '\u0000' } },
   { what: 'a NaN coordinate (a string in JSON)', send: () => withBadArea(polygon([[118.8, 'NaN'] as never, ...square(118.8, 32.0).slice(1)]), { code: '320113001003', name: 'x', level: 'community' }),
     status: 400, code: 'invalid_features', reason: /^[^;]*coordinate is not a number \("NaN" in \[118\.8, "NaN"\]\)$/, feature: { index: 2, id: '320113001003' } },
   { what: 'an infinite coordinate (1e400)', send: () => raw(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"320113001003","name":"x","level":"community"},"geometry":{"type":"Polygon","coordinates":[[[118.8,32],[1e400,32],[118.81,32.01],[118.8,32]]]}}]}`, 'application/geo+json'),
