@@ -43,6 +43,8 @@ async function unzip(bytes: Uint8Array): Promise<Map<string, Uint8Array>> {
   const files = new Map<string, Uint8Array>();
   const notZip = (why: string) => fileError(400, 'invalid_zip', `the upload is not a valid zip archive: ${why}`);
   if (!isZip(bytes)) throw notZip('it does not start with a zip header');
+  // but-unzip searches for this record and, when a small archive has none, searches forever
+  if (!hasEndRecord(bytes)) throw notZip('it has no end of central directory record (is it cut short?)');
   try {
     for (const entry of iter(bytes)) {
       if (entry.filename.includes('__MACOSX') || entry.filename.endsWith('/')) continue;
@@ -52,6 +54,14 @@ async function unzip(bytes: Uint8Array): Promise<Map<string, Uint8Array>> {
     throw notZip((e as Error).message);
   }
   return files;
+}
+
+/** An end-of-central-directory signature (PK 5 6) where a zip's must be: in its last 22 bytes + a comment of up to 65,535. */
+function hasEndRecord(b: Uint8Array): boolean {
+  for (let at = b.length - 22; at >= 0 && at >= b.length - 22 - 0xffff; at--) {
+    if (b[at] === 0x50 && b[at + 1] === 0x4b && b[at + 2] === 5 && b[at + 3] === 6) return true;
+  }
+  return false;
 }
 
 /** Local file header or (empty archive) end-of-central-directory signature. */
