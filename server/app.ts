@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AppDeps } from './deps';
 import { errorHandler, notFound } from './http/errors';
 import { rateLimit } from './http/rate-limit';
+import { rejectNulInUrl } from './http/reject-nul';
 import { securityHeaders } from './http/security-headers';
 import { healthRoutes } from './health/health.routes';
 import { areaRoutes } from './areas/areas.routes';
@@ -30,6 +31,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(securityHeaders({ basemapUrl: deps.config.BASEMAP_URL }));
   // tiles and the client's files are not counted: one map view loads dozens of tiles at once
   if (deps.config.RATE_LIMIT_PER_MINUTE > 0) app.use(['/api', '/ogc'], rateLimit({ perMinute: deps.config.RATE_LIMIT_PER_MINUTE }));
+  app.use(['/api', '/ogc', '/tiles'], rejectNulInUrl);
   app.use('/api', healthRoutes(deps));
   app.use('/api', exportRoutes(deps)); // before areaRoutes: /api/areas/export is not an area code
   app.use('/api', areaRoutes(deps));

@@ -142,6 +142,27 @@ describe('statement timeout (STATEMENT_TIMEOUT_MS)', () => {
   });
 });
 
+describe('NUL characters in URLs', () => {
+  it('when a query parameter or path holds %00, then 400 nul_in_url and nothing is written', async () => {
+    await withApp({}, async (app) => {
+      const before = await db.knex.raw('select count(*)::int as n from events');
+      const event = JSON.stringify({ type: 'fire', severity: 1, occurred_at: '2026-01-01T08:00:00+08:00', lng: 118.9, lat: 32.1 });
+      const answers = await Promise.all([
+        fetch(app.url('/api/events?source=%00'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: event }),
+        fetch(app.url('/api/events/bulk?format=ndjson&source=a%00b'), { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: `${event}\n` }),
+        fetch(app.url('/api/events?type=%00')),
+        fetch(app.url('/api/plans/1/grids/%00')),
+        fetch(app.url('/ogc/collections/%00/items')),
+      ]);
+      for (const res of answers) {
+        expect(res.status, res.url).toBe(400);
+        expect((await res.json()).error.code).toBe('nul_in_url');
+      }
+      expect((await db.knex.raw('select count(*)::int as n from events')).rows[0].n).toBe(before.rows[0].n);
+    });
+  });
+});
+
 describe('no internals in errors', () => {
   it('when a route fails on an unexpected database error, then the 500 carries no stack and no SQL', async () => {
     await db.knex.raw('drop table event_batches cascade'); // last test of the file: the database is dropped after it
