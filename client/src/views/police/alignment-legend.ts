@@ -1,7 +1,7 @@
 import { CONFLICT_COLOUR, OVERLAY_OUTLINE_COLOUR, WHOLE_COLOUR } from '../../layers/police/alignment-colours';
-import { onLocaleChange, t } from '../../i18n';
+import { t } from '../../i18n';
 import { element } from '../dom';
-import { legendRow, legendSwatch } from '../legend';
+import { legendRow, legendSwatch, MapLegend } from '../legend';
 
 /** What the map shows: today's conflicts, or a proposal's overlay grids. */
 export type AlignmentLegendView =
@@ -9,22 +9,12 @@ export type AlignmentLegendView =
   | { kind: 'proposal'; changed: number; overlays: number };
 
 /** The police view's map legend, with how many grids each class holds. */
-export class AlignmentLegend {
-  readonly element = element('aside', 'map-card legend');
-  private view: AlignmentLegendView | null = null;
-
+export class AlignmentLegend extends MapLegend<AlignmentLegendView> {
   constructor() {
-    this.element.id = 'police-legend';
-    this.element.hidden = true;
-    onLocaleChange(() => this.render());
+    super('police-legend');
   }
 
-  show(view: AlignmentLegendView | null): void {
-    this.view = view;
-    this.render();
-  }
-
-  private render(): void {
+  protected render(): void {
     const view = this.view;
     this.element.hidden = view === null;
     if (!view) return;

@@ -1,8 +1,8 @@
 import type { HeatmapMetric } from '../../api/risk-types';
-import { formatNumber, onLocaleChange, t, translatedElement } from '../../i18n';
+import { formatNumber, t, translatedElement } from '../../i18n';
 import { binColour, HOTSPOT_BINS, SEQUENTIAL_RAMP, valueAt, type ValueScale } from '../../layers/risk/risk-colours';
 import { element } from '../dom';
-import { legendRow, legendSwatch } from '../legend';
+import { legendRow, legendSwatch, MapLegend } from '../legend';
 
 /** What the heatmap shows: a value on the ramp over a domain, or hot and cold spot bins with their cell counts. */
 export type RiskLegendView =
@@ -17,16 +17,13 @@ const TICKS = [0, 0.5, 1];
  * that keeps the current domain while the window moves (so colours stay comparable); for hot
  * spots, the seven confidence bins from hot to cold.
  */
-export class RiskLegend {
-  readonly element = element('aside', 'map-card legend risk-legend');
+export class RiskLegend extends MapLegend<RiskLegendView> {
   private readonly pinToggle = element('input', '');
   private readonly pinRow: HTMLElement;
-  private view: RiskLegendView | null = null;
   private pinned: [number, number] | null = null;
 
   constructor(private readonly onPinChange: () => void) {
-    this.element.id = 'risk-legend';
-    this.element.hidden = true;
+    super('risk-legend', 'risk-legend');
     this.pinToggle.type = 'checkbox';
     this.pinToggle.id = 'risk-pin-domain';
     this.pinToggle.addEventListener('change', () => {
@@ -35,7 +32,6 @@ export class RiskLegend {
       this.onPinChange();
     });
     this.pinRow = element('label', 'risk-pin', this.pinToggle, translatedElement('span', 'risk.legend.pin'));
-    onLocaleChange(() => this.render());
   }
 
   /** The domain colours follow: the pinned one, else the answer's own. */
@@ -48,12 +44,7 @@ export class RiskLegend {
     this.pinToggle.checked = false;
   }
 
-  show(view: RiskLegendView | null): void {
-    this.view = view;
-    this.render();
-  }
-
-  private render(): void {
+  protected render(): void {
     const view = this.view;
     this.element.hidden = view === null;
     if (!view) return;
