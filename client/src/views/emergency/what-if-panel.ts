@@ -1,4 +1,4 @@
-import { onLocaleChange, t, translatedElement } from '../../i18n';
+import { formLabel, onLocaleChange, t, translatedElement } from '../../i18n';
 import { element } from '../dom';
 
 const DEFAULT_RADIUS_M = 1000;
@@ -24,8 +24,7 @@ export class WhatIfPanel {
     this.radiusInput.max = String(MAX_RADIUS_M);
     this.radiusInput.step = '100';
     this.radiusInput.value = String(DEFAULT_RADIUS_M);
-    const label = translatedElement('label', 'whatIf.radius', 'form-label');
-    label.htmlFor = this.radiusInput.id;
+    const label = formLabel('whatIf.radius', this.radiusInput);
     this.element = element(
       'section',
       'panel-section',

@@ -1,5 +1,5 @@
 import type { GridRisk, GridRiskRanking } from '../../api/risk-types';
-import { formatNumber, onLocaleChange, t, translatedElement } from '../../i18n';
+import { formatNumber, formLabel, onLocaleChange, t, translatedElement } from '../../i18n';
 import { element, option } from '../dom';
 import { numberCell } from '../fields';
 import { renderLoadable, type Loadable, type LoadableTexts } from '../loadable';
@@ -35,8 +35,7 @@ export class RankingPanel {
       this.rowsShown = PAGE_ROWS;
       this.render();
     });
-    const streetLabel = translatedElement('label', 'risk.ranking.street', 'form-label');
-    streetLabel.htmlFor = this.streetSelect.id;
+    const streetLabel = formLabel('risk.ranking.street', this.streetSelect);
     this.element = element(
       'section',
       'panel-section',
