@@ -4,10 +4,9 @@ import { notFound } from '../http/errors';
 import { exposurePlan } from '../hazards/exposure.repo';
 import { hazardPointsAt, loadHazards } from './hazard-scores';
 import { DEFAULT_RISK_MODEL, rankGrids, type GridRank, type RiskModel } from './risk-model';
-import type { DayWindow } from './time-window';
+import { cstMidnight, type DayWindow } from './time-window';
 
 const DAY_MS = 86_400_000;
-const cstMidnight = (day: string) => new Date(`${day}T00:00:00+08:00`).toISOString();
 
 export interface GridRisk extends GridRank { name: string | null; events: number; hazardPoints: number }
 

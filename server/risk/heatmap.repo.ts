@@ -1,7 +1,7 @@
 import { cellToChildren } from 'h3-js';
 import type { Knex } from 'knex';
 import { DAY_ROLLUP_MAX_RES, DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS, EVENT_CELL_INDEX_RES, growthSql, h3ParentSql, SEVERITIES, severitySumsSql } from '../events/rollups';
-import { splitWindow, type DayWindow } from './time-window';
+import { cstMidnight, splitWindow, type DayWindow } from './time-window';
 
 /** Events and decay growth of one cell and type over a window, by severity 1…5. */
 export interface CellTypeSums { cell: string; type: string; n: number[]; g: number[] }
@@ -10,8 +10,6 @@ export interface CellTypeSums { cell: string; type: string; n: number[]; g: numb
 export type TypeRows = { all: true } | { each: string[] | null };
 
 const asBigint = (hex: string) => BigInt(`0x${hex}`).toString();
-/** China Standard Time midnight of a `YYYY-MM-DD` day. */
-const cstMidnight = (day: string) => `${day}T00:00:00+08:00`;
 
 /** Weights of the risk score that the database applies while summing (the risk model's). */
 export interface RiskWeights { byType: Record<string, number>; defaultType: number; bySeverity: number[] }

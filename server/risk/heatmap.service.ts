@@ -7,7 +7,7 @@ import { cellScores, DEFAULT_RISK_MODEL, type RiskModel } from './risk-model';
 import { resolutionForZoom, type HeatmapQuery } from './risk.schema';
 import { bboxCells, districtCells } from './study-area';
 import { suppressSmallCounts } from './suppression';
-import type { DayWindow } from './time-window';
+import { cstMidnight, type DayWindow } from './time-window';
 
 /**
  * A bbox covering more than this share of the districts' cells filters the answer in process:
@@ -70,7 +70,7 @@ export async function heatmap(knex: Knex, q: HeatmapQuery, access: { details: bo
   // hot spots are measured over the whole district, so a cell's z does not change as the map pans
   const byCell = new Map<string, { count: number; score: number }>();
   if (q.metric === 'risk') {
-    const decay = decayAt(Date.parse(`${window.to}T00:00:00+08:00`), model);
+    const decay = decayAt(Date.parse(cstMidnight(window.to)), model);
     const weights = { byType: model.weightsByType, defaultType: model.defaultTypeWeight, bySeverity: model.severityWeights };
     for (const s of await windowRiskSums(knex, res, window, q.types ?? null, filter, weights)) byCell.set(s.cell, { count: s.count, score: s.weightedGrowth * decay });
   } else {

@@ -1,6 +1,9 @@
 /** A heatmap time window in whole days (China Standard Time): from inclusive, to exclusive, `YYYY-MM-DD`. */
 export interface DayWindow { from: string; to: string }
 
+/** China Standard Time midnight starting a `YYYY-MM-DD` day, as an ISO 8601 time with its offset. */
+export const cstMidnight = (day: string) => `${day}T00:00:00+08:00`;
+
 /** The window's rollup rows: the whole months inside it, and the days at its edges. */
 export interface WindowParts {
   /** first and end (exclusive) month start of the whole months; equal when there are none */
