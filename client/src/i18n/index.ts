@@ -61,13 +61,6 @@ export function translatedElement<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-/** A translated form label for `control`, which must have its id already. */
-export function formLabel(key: MessageKey, control: HTMLElement): HTMLLabelElement {
-  const label = translatedElement('label', key, 'form-label');
-  label.htmlFor = control.id;
-  return label;
-}
-
 /** Sets the text of every `[data-i18n]` element, the page title and `<html lang>`. */
 export function translateDocument(): void {
   document.documentElement.lang = currentLocale;

@@ -1,5 +1,5 @@
 import type { LayerPlan } from '../api/layers-api';
-import { formLabel, onLocaleChange, t, type MessageKey } from '../i18n';
+import { onLocaleChange, t, translatedElement, type MessageKey } from '../i18n';
 import { element, option } from './dom';
 
 /** A labelled list of plans, grouped by their layer, each with its status. */
@@ -11,7 +11,9 @@ export class PlanPicker {
   constructor(id: string, labelKey: MessageKey, onChange: (plan: LayerPlan | undefined) => void) {
     this.select.id = id;
     this.select.addEventListener('change', () => onChange(this.chosen));
-    this.element = element('div', 'form-row', formLabel(labelKey, this.select), this.select);
+    const label = translatedElement('label', labelKey, 'form-label');
+    label.htmlFor = id;
+    this.element = element('div', 'form-row', label, this.select);
     onLocaleChange(() => this.render());
   }
 

@@ -1,5 +1,5 @@
 import type { Reach, ReachMode } from '../../api/emergency-types';
-import { formatNumber, formLabel, onLocaleChange, t, translatedElement } from '../../i18n';
+import { formatNumber, onLocaleChange, t, translatedElement } from '../../i18n';
 import { REACH_COLOURS } from '../../layers/emergency/emergency-colours';
 import { element, option } from '../dom';
 import { fieldRow } from '../fields';
@@ -39,7 +39,8 @@ export class ReachPanel {
     const changed = () => this.onChange(this.toggle.checked, this.modeSelect.value as ReachMode);
     this.toggle.addEventListener('change', changed);
     this.modeSelect.addEventListener('change', changed);
-    const modeLabel = formLabel('reach.mode', this.modeSelect);
+    const modeLabel = translatedElement('label', 'reach.mode', 'form-label');
+    modeLabel.htmlFor = this.modeSelect.id;
     this.element = element(
       'section',
       'panel-section',

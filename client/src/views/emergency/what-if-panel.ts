@@ -1,4 +1,4 @@
-import { formLabel, onLocaleChange, t, translatedElement } from '../../i18n';
+import { onLocaleChange, t, translatedElement } from '../../i18n';
 import { element } from '../dom';
 
 const DEFAULT_RADIUS_M = 1000;
@@ -24,7 +24,8 @@ export class WhatIfPanel {
     this.radiusInput.max = String(MAX_RADIUS_M);
     this.radiusInput.step = '100';
     this.radiusInput.value = String(DEFAULT_RADIUS_M);
-    const label = formLabel('whatIf.radius', this.radiusInput);
+    const label = translatedElement('label', 'whatIf.radius', 'form-label');
+    label.htmlFor = this.radiusInput.id;
     this.element = element(
       'section',
       'panel-section',

@@ -1,6 +1,6 @@
 import { fetchAreaLabels } from '../../api/gridatlas-api';
 import type { AreaDetail, AreaProperties } from '../../api/types';
-import { formatNumber, formLabel, onLocaleChange, t, translatedElement } from '../../i18n';
+import { formatNumber, onLocaleChange, t, translatedElement } from '../../i18n';
 import { element, option } from '../dom';
 import { formatAreaKm2 } from '../format';
 
@@ -29,7 +29,8 @@ export class AreaPicker {
       if (code) this.onPick(code);
     });
     const row = (labelKey: 'planner.area.street' | 'planner.area.community', select: HTMLSelectElement) => {
-      const label = formLabel(labelKey, select);
+      const label = translatedElement('label', labelKey, 'form-label');
+      label.htmlFor = select.id;
       return element('div', 'form-row', label, select);
     };
     this.element = element(

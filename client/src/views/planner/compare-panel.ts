@@ -1,6 +1,6 @@
 import { fetchPlanDiff, fetchPlanDiffGeojson, fetchPlans } from '../../api/planning-api';
 import type { DiffCollection, PlanDiff, PlanSummary } from '../../api/planning-types';
-import { formatNumber, formLabel, onLocaleChange, t, translatedElement } from '../../i18n';
+import { formatNumber, onLocaleChange, t, translatedElement } from '../../i18n';
 import { element, option } from '../dom';
 
 /** Rows of the household-move table listed; the rest are counted under it. */
@@ -29,7 +29,8 @@ export class ComparePanel {
     this.clearButton.type = 'button';
     this.compareButton.addEventListener('click', () => void this.compare());
     this.clearButton.addEventListener('click', () => this.clear());
-    const label = formLabel('planner.compare.with', this.planSelect);
+    const label = translatedElement('label', 'planner.compare.with', 'form-label');
+    label.htmlFor = this.planSelect.id;
     this.element.append(
       element('div', 'form-row', label, this.planSelect),
       element('div', 'button-row', this.compareButton, this.clearButton),

@@ -1,6 +1,6 @@
 import { startPartition } from '../../api/planning-api';
 import type { PartitionResult } from '../../api/planning-types';
-import { formLabel, onLocaleChange, t, translatedElement } from '../../i18n';
+import { onLocaleChange, t, translatedElement } from '../../i18n';
 import { element } from '../dom';
 import { JobProgress } from './job-progress';
 import { TargetsForm } from './targets-form';
@@ -29,7 +29,8 @@ export class PartitionRunner {
   constructor(private readonly onDone: (planId: number) => Promise<void>) {
     this.planName.id = 'planner-plan-name';
     this.planName.maxLength = 200;
-    const planNameLabel = formLabel('planner.targets.planName', this.planName);
+    const planNameLabel = translatedElement('label', 'planner.targets.planName', 'form-label');
+    planNameLabel.htmlFor = this.planName.id;
     this.runButton.type = 'button';
     this.runButton.id = 'planner-run';
     this.runButton.addEventListener('click', () => void this.run());

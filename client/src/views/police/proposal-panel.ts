@@ -1,5 +1,5 @@
 import type { Proposal, WorkloadBalance, WorkloadFigures } from '../../api/overlay-types';
-import { formatNumber, formLabel, onLocaleChange, t, translatedElement } from '../../i18n';
+import { formatNumber, onLocaleChange, t, translatedElement } from '../../i18n';
 import { element } from '../dom';
 import { formatPercent } from '../format';
 
@@ -54,7 +54,8 @@ export class ProposalPanel {
     this.acceptButton.id = 'police-accept';
     this.acceptButton.addEventListener('click', () => void this.accept());
     this.message.id = 'police-proposal-message';
-    const nameLabel = formLabel('police.proposal.planName', this.nameInput);
+    const nameLabel = translatedElement('label', 'police.proposal.planName', 'form-label');
+    nameLabel.htmlFor = this.nameInput.id;
     this.acceptRow = element('div', 'accept-row', element('div', 'form-row', nameLabel, this.nameInput), this.acceptButton);
     this.element = element(
       'section',

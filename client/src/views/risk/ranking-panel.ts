@@ -1,5 +1,5 @@
 import type { GridRisk, GridRiskRanking } from '../../api/risk-types';
-import { formatNumber, formLabel, onLocaleChange, t, translatedElement } from '../../i18n';
+import { formatNumber, onLocaleChange, t, translatedElement } from '../../i18n';
 import { element, option } from '../dom';
 import { numberCell } from '../fields';
 import { renderLoadable, type Loadable, type LoadableTexts } from '../loadable';
@@ -35,7 +35,8 @@ export class RankingPanel {
       this.rowsShown = PAGE_ROWS;
       this.render();
     });
-    const streetLabel = formLabel('risk.ranking.street', this.streetSelect);
+    const streetLabel = translatedElement('label', 'risk.ranking.street', 'form-label');
+    streetLabel.htmlFor = this.streetSelect.id;
     this.element = element(
       'section',
       'panel-section',

@@ -1,5 +1,5 @@
 import type { DayWindow } from '../../api/risk-types';
-import { formLabel, onLocaleChange, t } from '../../i18n';
+import { onLocaleChange, t, translatedElement } from '../../i18n';
 import { element, option } from '../dom';
 import { addDays, daysBetween, windowEndingOn } from './day-window';
 
@@ -42,7 +42,8 @@ export class TimeBar {
     });
     this.lengthSelect.addEventListener('change', () => this.changed());
     this.playButton.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
-    const lengthLabel = formLabel('risk.time.length', this.lengthSelect);
+    const lengthLabel = translatedElement('label', 'risk.time.length', 'form-label');
+    lengthLabel.htmlFor = this.lengthSelect.id;
     this.element.append(this.playButton, this.slider, this.label, lengthLabel, this.lengthSelect);
     this.setEnabled(false);
     onLocaleChange(() => this.render());
