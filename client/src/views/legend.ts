@@ -1,4 +1,4 @@
-import { formatNumber, onLocaleChange } from '../i18n';
+import { formatNumber } from '../i18n';
 import { element } from './dom';
 
 /** A colour chip of a map legend; `className` e.g. 'swatch-outline' for an outline only. */
@@ -18,24 +18,4 @@ export function legendRow(chip: HTMLElement, label: string, count: number | stri
   if (typeof count === 'number') row.dataset.count = String(count);
   if (name) row.dataset.entry = name;
   return row;
-}
-
-/** A map legend card showing one view at a time (hidden without one), redrawn when the language changes. */
-export abstract class MapLegend<V> {
-  readonly element: HTMLElement;
-  protected view: V | null = null;
-
-  constructor(id: string, className = '') {
-    this.element = element('aside', `map-card legend ${className}`.trim());
-    this.element.id = id;
-    this.element.hidden = true;
-    onLocaleChange(() => this.render());
-  }
-
-  show(view: V | null): void {
-    this.view = view;
-    this.render();
-  }
-
-  protected abstract render(): void;
 }

@@ -1,5 +1,5 @@
 import type { RingExposure } from '../../api/emergency-types';
-import { t } from '../../i18n';
+import { onLocaleChange, t } from '../../i18n';
 import {
   hazardColour,
   OUTSIDE_REACH_COLOUR,
@@ -8,7 +8,7 @@ import {
   RING_COLOURS,
 } from '../../layers/emergency/emergency-colours';
 import { element } from '../dom';
-import { legendRow, legendSwatch, MapLegend } from '../legend';
+import { legendRow, legendSwatch } from '../legend';
 import { hazardTypeName, responsePointKindName, ringName } from './hazard-names';
 
 /** What the emergency map shows, for its legend. */
@@ -20,12 +20,22 @@ export interface EmergencyLegendView {
 }
 
 /** The emergency view's map legend: hazard types, the rings' grid colours, the reach areas and response points. */
-export class EmergencyLegend extends MapLegend<EmergencyLegendView> {
+export class EmergencyLegend {
+  readonly element = element('aside', 'map-card legend');
+  private view: EmergencyLegendView | null = null;
+
   constructor() {
-    super('emergency-legend');
+    this.element.id = 'emergency-legend';
+    this.element.hidden = true;
+    onLocaleChange(() => this.render());
   }
 
-  protected render(): void {
+  show(view: EmergencyLegendView | null): void {
+    this.view = view;
+    this.render();
+  }
+
+  private render(): void {
     const view = this.view;
     this.element.hidden = view === null || view.hazardTypes.length + (view.reachMinutes?.length ?? 0) === 0;
     if (!view) return;

@@ -1,7 +1,7 @@
 import { CONFLICT_COLOUR, OVERLAY_OUTLINE_COLOUR, WHOLE_COLOUR } from '../../layers/police/alignment-colours';
-import { t } from '../../i18n';
+import { onLocaleChange, t } from '../../i18n';
 import { element } from '../dom';
-import { legendRow, legendSwatch, MapLegend } from '../legend';
+import { legendRow, legendSwatch } from '../legend';
 
 /** What the map shows: today's conflicts, or a proposal's overlay grids. */
 export type AlignmentLegendView =
@@ -9,12 +9,22 @@ export type AlignmentLegendView =
   | { kind: 'proposal'; changed: number; overlays: number };
 
 /** The police view's map legend, with how many grids each class holds. */
-export class AlignmentLegend extends MapLegend<AlignmentLegendView> {
+export class AlignmentLegend {
+  readonly element = element('aside', 'map-card legend');
+  private view: AlignmentLegendView | null = null;
+
   constructor() {
-    super('police-legend');
+    this.element.id = 'police-legend';
+    this.element.hidden = true;
+    onLocaleChange(() => this.render());
   }
 
-  protected render(): void {
+  show(view: AlignmentLegendView | null): void {
+    this.view = view;
+    this.render();
+  }
+
+  private render(): void {
     const view = this.view;
     this.element.hidden = view === null;
     if (!view) return;

@@ -1,8 +1,8 @@
 import type { HeatmapMetric } from '../../api/risk-types';
-import { formatNumber, t, translatedElement } from '../../i18n';
+import { formatNumber, onLocaleChange, t, translatedElement } from '../../i18n';
 import { binColour, HOTSPOT_BINS, SEQUENTIAL_RAMP, valueAt, type ValueScale } from '../../layers/risk/risk-colours';
 import { element } from '../dom';
-import { legendRow, legendSwatch, MapLegend } from '../legend';
+import { legendRow, legendSwatch } from '../legend';
 
 /** What the heatmap shows: a value on the ramp over a domain, or hot and cold spot bins with their cell counts. */
 export type RiskLegendView =
@@ -17,13 +17,16 @@ const TICKS = [0, 0.5, 1];
  * that keeps the current domain while the window moves (so colours stay comparable); for hot
  * spots, the seven confidence bins from hot to cold.
  */
-export class RiskLegend extends MapLegend<RiskLegendView> {
+export class RiskLegend {
+  readonly element = element('aside', 'map-card legend risk-legend');
   private readonly pinToggle = element('input', '');
   private readonly pinRow: HTMLElement;
+  private view: RiskLegendView | null = null;
   private pinned: [number, number] | null = null;
 
   constructor(private readonly onPinChange: () => void) {
-    super('risk-legend', 'risk-legend');
+    this.element.id = 'risk-legend';
+    this.element.hidden = true;
     this.pinToggle.type = 'checkbox';
     this.pinToggle.id = 'risk-pin-domain';
     this.pinToggle.addEventListener('change', () => {
@@ -32,6 +35,7 @@ export class RiskLegend extends MapLegend<RiskLegendView> {
       this.onPinChange();
     });
     this.pinRow = element('label', 'risk-pin', this.pinToggle, translatedElement('span', 'risk.legend.pin'));
+    onLocaleChange(() => this.render());
   }
 
   /** The domain colours follow: the pinned one, else the answer's own. */
@@ -44,7 +48,12 @@ export class RiskLegend extends MapLegend<RiskLegendView> {
     this.pinToggle.checked = false;
   }
 
-  protected render(): void {
+  show(view: RiskLegendView | null): void {
+    this.view = view;
+    this.render();
+  }
+
+  private render(): void {
     const view = this.view;
     this.element.hidden = view === null;
     if (!view) return;
