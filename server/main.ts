@@ -18,7 +18,12 @@ if (config.SEED_DEMO && (await isEmpty(db))) {
   bar.done(`in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-const server = buildApp({ db, config, jobs: new JobRegistry() }).listen(config.PORT, config.HOST, () => {
+// jobs a killed process left running are marked failed (interrupted): their writes were rolled back
+const jobs = await JobRegistry.open(db.knex, {
+  onInterrupted: (ids) => console.log(`jobs: ${ids.length} left running by a stopped server marked failed (interrupted): ${ids.join(', ')}`),
+});
+
+const server = buildApp({ db, config, jobs }).listen(config.PORT, config.HOST, () => {
   const { port } = server.address() as AddressInfo;
   console.log(`gridatlas listening on http://${config.HOST}:${port}`);
 });

@@ -8,21 +8,21 @@ const jobId = z.object({ id: z.uuid() });
 
 export function jobRoutes({ jobs }: AppDeps) {
   const { router, add } = apiRouter('/api');
-  add({ method: 'get', path: '/jobs', summary: 'Jobs of this process, newest first', tag: 'jobs' }, async (_req, res) => {
-    res.json(jobs.list());
+  add({ method: 'get', path: '/jobs', summary: 'The newest jobs (kept across restarts), newest first', tag: 'jobs' }, async (_req, res) => {
+    res.json(await jobs.list());
   });
-  add({ method: 'get', path: '/jobs/:id', summary: "A job's status, progress (percent), ETA and result", tag: 'jobs' }, async (req, res) => {
+  add({ method: 'get', path: '/jobs/:id', summary: "A job's status, progress (percent), ETA and result; one a restart interrupted is failed with the code interrupted", tag: 'jobs' }, async (req, res) => {
     const { id } = parseOr400(jobId, req.params, 'path');
-    const job = jobs.get(id);
+    const job = await jobs.get(id);
     if (!job) throw notFound(`job ${id}`);
     res.json(job);
   });
   add({ method: 'post', path: '/jobs/:id/cancel', summary: 'Cancels a running job; what it was writing is rolled back', tag: 'jobs', status: 202 }, async (req, res) => {
     const { id } = parseOr400(jobId, req.params, 'path');
-    const job = jobs.get(id);
+    const job = await jobs.get(id);
     if (!job) throw notFound(`job ${id}`);
     if (!jobs.cancel(id)) throw new AppError(409, 'job_not_running', `job ${id} is ${job.status}, not running`);
-    res.status(202).json(jobs.get(id));
+    res.status(202).json(await jobs.get(id));
   });
   return router;
 }

@@ -18,7 +18,7 @@ export function partitionRoutes({ db, jobs, config }: AppDeps) {
       if (problem) throw badRequest('too_many_vertices', `dedicated feature ${i}: ${problem}`, { feature: i, maxVertices: config.MAX_VERTICES });
     }
     await communitiesUnder(db.knex, request.areaCode); // a missing area is a 404 now, not a failed job
-    const job = jobs.start('partition', (ctx) => partitionArea(db, request, ctx));
+    const job = await jobs.start('partition', (ctx) => partitionArea(db, request, ctx));
     res.status(202).location(`/api/jobs/${job.id}`).json(job);
   });
   return router;

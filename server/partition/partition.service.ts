@@ -31,10 +31,11 @@ export const isRural = (c: Community) => c.name.endsWith('村');
 
 /**
  * Partitions every community under an area into a new draft plan: units and grids are computed
- * community by community (progress 0–85%), then written in one transaction (85–100%).
+ * community by community (progress 0–85%), then written in one transaction (85–100%), which
+ * also records the job as done (ctx.commit), so a crash leaves both or neither.
  * Cancelling (ctx.signal) stops between communities and writes nothing.
  */
-export async function partitionArea(db: Db, req: PartitionRequest, ctx: Pick<JobContext, 'signal' | 'progress'>): Promise<PartitionResult> {
+export async function partitionArea(db: Db, req: PartitionRequest, ctx: Pick<JobContext, 'signal' | 'progress'> & Partial<Pick<JobContext, 'commit'>>): Promise<PartitionResult> {
   const t0 = Date.now();
   const { area, communities } = await communitiesUnder(db.knex, req.areaCode);
   const footprints = req.dedicatedLayerId !== undefined || req.dedicated
@@ -53,7 +54,17 @@ export async function partitionArea(db: Db, req: PartitionRequest, ctx: Pick<Job
   }
 
   ctx.progress(85, 'writing');
-  const result = await db.knex.transaction(async (trx) => {
+  const comprehensive = planned.flatMap((p) => p.grids.filter((g) => g.kind === 'comprehensive').map((g) => ({ g, p })));
+  const feasible = comprehensive.filter(({ p }) => rangeFeasible(sum(p.grids.filter((g) => g.kind === 'comprehensive').map((g) => g.households)), p.range));
+  const summary = {
+    communities: communities.length,
+    grids: comprehensive.length,
+    dedicatedGrids: planned.reduce((s, p) => s + p.grids.filter((g) => g.kind === 'dedicated').length, 0),
+    microGrids: planned.reduce((s, p) => s + p.grids.reduce((t, g) => t + g.micro.length, 0), 0),
+    households: planned.reduce((s, p) => s + sum(p.grids.map((g) => g.households)), 0),
+    inRangeShare: feasible.length ? feasible.filter(({ g, p }) => g.households >= p.range.min && g.households <= p.range.max).length / feasible.length : 1,
+  };
+  return db.knex.transaction(async (trx) => {
     const layerId = await ensureLayer(trx, req.layer, area.code);
     const planId = await createPlan(trx, {
       layerId, areaCode: area.code, basedOn: req.basedOn,
@@ -68,21 +79,10 @@ export async function partitionArea(db: Db, req: PartitionRequest, ctx: Pick<Job
       await yieldToEventLoop();
     }
     if (req.basedOn !== undefined) await keepUnchangedCodes(trx, planId, req.basedOn);
-    return { planId, layerId };
+    const result: PartitionResult = { planId, layerId, ...summary, seconds: (Date.now() - t0) / 1000 };
+    await ctx.commit?.(trx, result); // the job is done when, and only if, its plan is
+    return result;
   });
-
-  const comprehensive = planned.flatMap((p) => p.grids.filter((g) => g.kind === 'comprehensive').map((g) => ({ g, p })));
-  const feasible = comprehensive.filter(({ p }) => rangeFeasible(sum(p.grids.filter((g) => g.kind === 'comprehensive').map((g) => g.households)), p.range));
-  return {
-    ...result,
-    communities: communities.length,
-    grids: comprehensive.length,
-    dedicatedGrids: planned.reduce((s, p) => s + p.grids.filter((g) => g.kind === 'dedicated').length, 0),
-    microGrids: planned.reduce((s, p) => s + p.grids.reduce((t, g) => t + g.micro.length, 0), 0),
-    households: planned.reduce((s, p) => s + sum(p.grids.map((g) => g.households)), 0),
-    inRangeShare: feasible.length ? feasible.filter(({ g, p }) => g.households >= p.range.min && g.households <= p.range.max).length / feasible.length : 1,
-    seconds: (Date.now() - t0) / 1000,
-  };
 }
 
 /**

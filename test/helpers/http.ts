@@ -7,7 +7,7 @@ import { JobRegistry } from '../../server/jobs/job-registry';
 
 /** Serves the real app on a free loopback port; `url(path)` builds request URLs. */
 export async function serveApp(db: Db, env: Record<string, string> = {}) {
-  const app = buildApp({ db, config: loadConfig({ ...process.env, ...env }), jobs: new JobRegistry() });
+  const app = buildApp({ db, config: loadConfig({ ...process.env, ...env }), jobs: await JobRegistry.open(db.knex) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -8,6 +8,7 @@ import * as m006 from './006_event_rollup_storage';
 import * as m007 from './007_edit_versions';
 import * as m008 from './008_event_cells_statistics';
 import * as m009 from './009_event_cells_by_cell';
+import * as m011 from './011_jobs';
 
 /** Migrations are listed here, not globbed, so they run the same under tsx, Vitest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Knex.Migration> = {
   '007_edit_versions': m007,
   '008_event_cells_statistics': m008,
   '009_event_cells_by_cell': m009,
+  '011_jobs': m011,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
