@@ -39,10 +39,26 @@ export async function openDb(opts: { url?: string; dataDir?: string; statementTi
   return { knex, backend: 'embedded', close: () => knex.destroy() };
 }
 
-function postgresKnex(url: string, statementTimeoutMs?: number): Knex {
+/** Longest wait for a new connection to PostgreSQL (TCP and start-up), in ms: past it the request is a 503, not a hang. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * The pg pool, built to live through a PostgreSQL restart without a restart of its own: knex
+ * listens for 'error' and 'end' on every client (so a session the server terminates while idle is
+ * no unhandled 'error' event) and marks it disposed, and the pool's validation drops disposed
+ * clients instead of lending them out; new ones connect once PostgreSQL is back. While it is away,
+ * connecting fails at once (refused) or after CONNECT_TIMEOUT_MS, and the error middleware answers
+ * 503 database_unavailable. TCP keep-alive notices a peer that vanished without closing.
+ */
+export function postgresKnex(url: string, statementTimeoutMs?: number): Knex {
   return knexLib({
     client: 'pg',
-    connection: { connectionString: url, ...(statementTimeoutMs && { statement_timeout: statementTimeoutMs }) },
+    connection: {
+      connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true,
+      ...(statementTimeoutMs && { statement_timeout: statementTimeoutMs }),
+    },
+    // a failed connect is answered (503) and logged once by the error middleware: knex's own warning repeats it with a stack per request
+    log: { warn: (message: string) => { if (!message.startsWith('Acquire connection error')) console.warn(message); } },
     pool: {
       min: 0,
       max: 10,

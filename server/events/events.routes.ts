@@ -24,7 +24,8 @@ export function eventRoutes({ db, config }: AppDeps) {
   // the assignment index, rebuilt when a plan was published or archived since it was built
   let index: Promise<GridIndex> | null = null;
   const currentIndex = async () => {
-    const built = await (index ??= GridIndex.load(db.knex));
+    // a load that failed (the database away) is not kept: the next request loads again
+    const built = await (index ??= GridIndex.load(db.knex).catch((e: unknown) => { index = null; throw e; }));
     const fresh = await built.refresh(db.knex);
     if (fresh !== built) index = Promise.resolve(fresh);
     return fresh;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { fromGeojsonVt, type TileFeature } from 'vt-pbf';
 import type { Geometry } from 'geojson';
+import { isDatabaseUnavailable } from '../http/errors';
 import { BUFFER, EXTENT, type TileSource } from './sources';
 import { simplifyToleranceM, tileBounds3857, type TileAddress } from './tile-math';
 
@@ -86,7 +87,8 @@ export async function postgisHasMvt(knex: Knex): Promise<boolean> {
   try {
     await knex.raw(`select ST_AsMVTGeom('POINT(1 1)'::geometry, ST_MakeEnvelope(0, 0, 2, 2))`);
     return true;
-  } catch {
+  } catch (e) {
+    if (isDatabaseUnavailable(e)) throw e; // no answer, rather than "no ST_AsMVT"
     return false;
   }
 }

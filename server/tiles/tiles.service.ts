@@ -8,7 +8,8 @@ export type TileEncoder = 'postgis' | 'vt-pbf';
 /** Picks the encoder once per database: ST_AsMVT where PostGIS has it, else vt-pbf. */
 export function createTileService(db: Db) {
   let encoder: Promise<TileEncoder> | undefined;
-  const pickEncoder = () => (encoder ??= postgisHasMvt(db.knex).then((ok) => (ok ? 'postgis' : 'vt-pbf')));
+  // a probe that failed (the database away) is not kept: the next tile probes again
+  const pickEncoder = () => (encoder ??= postgisHasMvt(db.knex).then((ok): TileEncoder => (ok ? 'postgis' : 'vt-pbf'), (e: unknown) => { encoder = undefined; throw e; }));
   return {
     encoder: pickEncoder,
     async tile(src: TileSource, t: TileAddress): Promise<Buffer> {
