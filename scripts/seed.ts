@@ -9,6 +9,7 @@ import { progressBar } from '../server/cli/progress';
 import { loadConfig } from '../server/config';
 import { openDb } from '../server/db/knex';
 import { isEmpty, seedDemo } from '../server/demo/seed';
+import { describeDemoUsers } from '../server/demo/demo-users';
 
 const config = loadConfig();
 const db = await openDb({ url: config.DATABASE_URL, dataDir: path.join(config.DATA_DIR, 'pglite') });
@@ -24,6 +25,7 @@ try {
     for (const r of result.imports) console.log(JSON.stringify(r));
     const { planId, grids, households, inRangeShare, seconds } = result.comprehensive;
     console.log(JSON.stringify({ comprehensivePlan: { planId, grids, households, inRangeShare, seconds }, policePlanId: result.policePlanId }));
+    console.log(describeDemoUsers(result.users).join('\n'));
   }
 } finally {
   await db.close();

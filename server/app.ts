@@ -4,6 +4,10 @@ import path from 'node:path';
 import type { AppDeps } from './deps';
 import { errorHandler, notFound } from './http/errors';
 import { rateLimit } from './http/rate-limit';
+import { requestContext } from './http/request-context';
+import { signedInOrPublic } from './http/api-router';
+import { authenticator } from './auth/authenticate';
+import { authRoutes } from './auth/auth.routes';
 import { rejectNulInUrl } from './http/reject-nul';
 import { securityHeaders } from './http/security-headers';
 import { healthRoutes } from './health/health.routes';
@@ -29,10 +33,13 @@ export function buildApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
   app.use(securityHeaders({ basemapUrl: deps.config.BASEMAP_URL }));
+  const auth = authenticator(deps.db.knex);
+  app.use(['/api', '/ogc', '/tiles'], requestContext, rejectNulInUrl, auth.middleware);
   // tiles and the client's files are not counted: one map view loads dozens of tiles at once
   if (deps.config.RATE_LIMIT_PER_MINUTE > 0) app.use(['/api', '/ogc'], rateLimit({ perMinute: deps.config.RATE_LIMIT_PER_MINUTE }));
-  app.use(['/api', '/ogc', '/tiles'], rejectNulInUrl);
+  app.use(['/api', '/ogc', '/tiles'], signedInOrPublic);
   app.use('/api', healthRoutes(deps));
+  app.use('/api', authRoutes(deps, auth));
   app.use('/api', exportRoutes(deps)); // before areaRoutes: /api/areas/export is not an area code
   app.use('/api', areaRoutes(deps));
   app.use('/api/import', importRoutes(deps));

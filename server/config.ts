@@ -20,9 +20,11 @@ const schema = z.object({
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(120_000)
     .describe('PostgreSQL statement_timeout of every connection, in ms (0: none); a cancelled query is a 503 query_timeout. The embedded PGlite cannot interrupt a statement: there it does not apply'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200)
-    .describe('requests per minute per client (IP) to /api and /ogc, a token bucket holding one minute of requests; 0: no limit. Tiles and the client files are not counted; past it a 429 with Retry-After'),
+    .describe('requests per minute per caller (signed-in user or API token; by IP without credentials) to /api and /ogc, a token bucket holding one minute of requests; 0: no limit. Tiles and the client files are not counted; past it a 429 with Retry-After'),
   TRUST_PROXY: z.coerce.number().int().min(0).default(0)
     .describe('reverse proxies in front of the service whose X-Forwarded-For is trusted for the client address (rate limit key); 0: none'),
+  SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12)
+    .describe('how long a sign-in session lasts, in hours (then the user signs in again)'),
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true')
     .describe('seed the Qixia demo district on first start when the database is empty'),
   BASEMAP_URL: z.string().optional().describe('optional MapLibre style URL of a basemap on your own network'),

@@ -5,6 +5,7 @@ import { progressBar } from './cli/progress';
 import { loadConfig } from './config';
 import { openDb } from './db/knex';
 import { isEmpty, seedDemo } from './demo/seed';
+import { describeDemoUsers } from './demo/demo-users';
 import { JobRegistry } from './jobs/job-registry';
 
 const config = loadConfig();
@@ -14,8 +15,9 @@ console.log(`database: ${db.backend}${db.backend === 'embedded' ? ` (${path.reso
 if (config.SEED_DEMO && (await isEmpty(db))) {
   const bar = progressBar('seeding Qixia demo');
   const t0 = Date.now();
-  await seedDemo(db, (pct, stage) => bar.update(pct, stage));
+  const seeded = await seedDemo(db, (pct, stage) => bar.update(pct, stage));
   bar.done(`in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(describeDemoUsers(seeded.users).join('\n'));
 }
 
 // jobs a killed process left running are marked failed (interrupted): their writes were rolled back

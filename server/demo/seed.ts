@@ -12,6 +12,8 @@ import type { NumberedRecord } from '../events/record-streams';
 import { generateQixiaDemo } from './generate';
 import { eventPlacesOf } from './event-places';
 import { generateDemoEvents, type DemoEventRecord } from './events';
+import { createDemoUsers, type DemoCredential } from './demo-users';
+import { runAs } from '../http/request-context';
 
 export const DEMO_SEED = 20211;
 const DISTRICT_CODE = '320113000000';
@@ -41,6 +43,8 @@ export interface SeedResult {
   policePlanId: number;
   /** the demo events' ingest batch */
   events: IngestResult;
+  /** the demo users and their generated passwords, to print once */
+  users: DemoCredential[];
 }
 
 export async function isEmpty(db: Db): Promise<boolean> {
@@ -58,6 +62,10 @@ export async function isEmpty(db: Db): Promise<boolean> {
  * assigned to every layer.
  */
 export async function seedDemo(db: Db, onProgress: (pct: number, stage: string) => void = () => {}): Promise<SeedResult> {
+  return runAs('system:seed', () => seedSteps(db, onProgress));
+}
+
+async function seedSteps(db: Db, onProgress: (pct: number, stage: string) => void): Promise<SeedResult> {
   const data = await generateQixiaDemo(db.knex, {
     seed: DEMO_SEED,
     onProgress: (stage, pct) => onProgress((pct * SHARE.generate) / 100, stage),
@@ -112,8 +120,9 @@ export async function seedDemo(db: Db, onProgress: (pct: number, stage: string) 
     format: 'ndjson', crs: 'wgs84', mode: 'all', source: DEMO_EVENT_SOURCE,
     onProgress: (rows) => onProgress(eventsStart + (SHARE.events * rows) / DEMO_EVENT_COUNT, 'events'),
   });
+  const users = await createDemoUsers(db.knex);
   onProgress(100, 'done');
-  return { imports, comprehensive, policePlanId, events };
+  return { imports, comprehensive, policePlanId, events, users };
 }
 
 /** Generated events as the ingest reads a batch, numbered from 1. */

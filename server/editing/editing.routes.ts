@@ -19,7 +19,7 @@ export function editingRoutes({ db, config }: AppDeps) {
   const { router, add } = apiRouter('/api');
   router.use('/plans/:id/edits', jsonBody(config.JSON_LIMIT_MB));
 
-  add({ method: 'get', path: '/plans/:id/units', summary: "A plan's atomic units (id, grid, community, households, population) as GeoJSON, for painting", tag: 'editing', query: listUnitsQuery, produces: geojson }, async (req, res) => {
+  add({ method: 'get', path: '/plans/:id/units', access: 'areas:read', summary: "A plan's atomic units (id, grid, community, households, population) as GeoJSON, for painting", tag: 'editing', query: listUnitsQuery, produces: geojson }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
     const q = parseOr400(listUnitsQuery, req.query);
     const rows = await unitsOf(db, id, q);
@@ -28,13 +28,13 @@ export function editingRoutes({ db, config }: AppDeps) {
     res.type(geojson).json(fc);
   });
 
-  add({ method: 'get', path: '/plans/:id/edits', summary: "A draft plan's edit history, oldest first, with canUndo/canRedo", tag: 'editing' }, async (req, res) => {
+  add({ method: 'get', path: '/plans/:id/edits', access: 'areas:read', summary: "A draft plan's edit history, oldest first, with canUndo/canRedo", tag: 'editing' }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
     res.json(await history(db, id));
   });
 
   add({
-    method: 'post', path: '/plans/:id/edits', summary: 'Edits a draft plan: {op:"move_units",unitIds,toGrid} | {op:"split",grid,line} | {op:"merge",grids:[a,b]}; checks the tiling, answers figures before/after', tag: 'editing', body: ['application/json'], status: 201,
+    method: 'post', path: '/plans/:id/edits', access: 'plans:edit', summary: 'Edits a draft plan: {op:"move_units",unitIds,toGrid} | {op:"split",grid,line} | {op:"merge",grids:[a,b]}; checks the tiling, answers figures before/after', tag: 'editing', body: ['application/json'], status: 201,
     ifMatch: "the plan's ETag, or the ETags of every grid the edit changes (GET /api/plans/:id/grids); a stale one is a 409 stale_version with the current ETags",
     etag: "the plan's new ETag",
   }, async (req, res) => {
@@ -48,13 +48,13 @@ export function editingRoutes({ db, config }: AppDeps) {
     res.status(201).set('ETag', result.versions.plan.etag).json(result);
   });
 
-  add({ method: 'post', path: '/plans/:id/undo', summary: 'Undoes the latest edit of a draft plan, restoring its grids and units exactly', tag: 'editing', ifMatch: IF_MATCH_WHOLE_PLAN, etag: "the plan's new ETag" }, async (req, res) => {
+  add({ method: 'post', path: '/plans/:id/undo', access: 'plans:edit', summary: 'Undoes the latest edit of a draft plan, restoring its grids and units exactly', tag: 'editing', ifMatch: IF_MATCH_WHOLE_PLAN, etag: "the plan's new ETag" }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
     const result = await undo(db, id, parseIfMatch(req.get('if-match'), id));
     res.set('ETag', result.versions.plan.etag).json(result);
   });
 
-  add({ method: 'post', path: '/plans/:id/redo', summary: 'Re-applies the edit undone last', tag: 'editing', ifMatch: IF_MATCH_WHOLE_PLAN, etag: "the plan's new ETag" }, async (req, res) => {
+  add({ method: 'post', path: '/plans/:id/redo', access: 'plans:edit', summary: 'Re-applies the edit undone last', tag: 'editing', ifMatch: IF_MATCH_WHOLE_PLAN, etag: "the plan's new ETag" }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
     const result = await redo(db, id, parseIfMatch(req.get('if-match'), id));
     res.set('ETag', result.versions.plan.etag).json(result);

@@ -31,7 +31,7 @@ export function eventRoutes({ db, config }: AppDeps) {
     return fresh;
   };
 
-  add({ method: 'post', path: '/events/bulk', summary: 'Bulk ingest of events (NDJSON, CSV or GeoJSON, streamed): each row checked and assigned to its grids and H3 cell; bad rows reported by number; re-sending writes no duplicates', tag: 'events', query: bulkQuery, body: ['application/x-ndjson', 'text/csv', 'application/geo+json'] }, async (req, res) => {
+  add({ method: 'post', path: '/events/bulk', access: 'events:write', summary: 'Bulk ingest of events (NDJSON, CSV or GeoJSON, streamed): each row checked and assigned to its grids and H3 cell; bad rows reported by number; re-sending writes no duplicates', tag: 'events', query: bulkQuery, body: ['application/x-ndjson', 'text/csv', 'application/geo+json'] }, async (req, res) => {
     const q = parseOr400(bulkQuery, req.query);
     const body = limitedBody(req, config.EVENT_BATCH_LIMIT_MB, 'EVENT_BATCH_LIMIT_MB');
     try {
@@ -44,7 +44,7 @@ export function eventRoutes({ db, config }: AppDeps) {
     }
   });
 
-  add({ method: 'post', path: '/events', summary: 'One event (JSON object or GeoJSON Point feature); answers it with where it was assigned; re-sending the same source and external id answers the stored one', tag: 'events', query: singleQuery, status: 201 }, async (req, res) => {
+  add({ method: 'post', path: '/events', access: 'events:write', summary: 'One event (JSON object or GeoJSON Point feature); answers it with where it was assigned; re-sending the same source and external id answers the stored one', tag: 'events', query: singleQuery, status: 201 }, async (req, res) => {
     const q = parseOr400(singleQuery, req.query);
     const body: unknown = req.body;
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_body', 'the body must be one JSON object (an event) or a GeoJSON Feature');
@@ -61,38 +61,38 @@ export function eventRoutes({ db, config }: AppDeps) {
     res.status(inserted.length ? 201 : 200).json({ duplicate: !inserted.length, event: await eventDetail(db.knex, id, config.EVENT_DETAILS) });
   });
 
-  add({ method: 'get', path: '/events/assign', summary: 'Dispatch answer without storing: the grid, police grid, emergency and safety grid and areas a point falls in', tag: 'events', query: assignQuery }, async (req, res) => {
+  add({ method: 'get', path: '/events/assign', access: 'areas:read', summary: 'Dispatch answer without storing: the grid, police grid, emergency and safety grid and areas a point falls in', tag: 'events', query: assignQuery }, async (req, res) => {
     const q = parseOr400(assignQuery, req.query);
     const [lng, lat] = reprojectToWgs84({ type: 'Point', coordinates: [q.lng, q.lat] }, q.crs).coordinates;
     res.json({ lng, lat, ...(await currentIndex()).assign(lng, lat) });
   });
 
-  add({ method: 'get', path: '/events/batches/:id', summary: 'One ingest batch: rows, accepted, duplicates, rejected', tag: 'events' }, async (req, res) => {
+  add({ method: 'get', path: '/events/batches/:id', access: 'events:write', summary: 'One ingest batch: rows, accepted, duplicates, rejected', tag: 'events' }, async (req, res) => {
     const { id } = parseOr400(eventIdParams, req.params, 'path');
     const { rows } = await db.knex.raw('select id, source, format, crs, mode, rows, accepted, duplicates, rejected, created_at from event_batches where id = ?', [id]);
     if (!rows.length) throw notFound(`batch ${id}`);
     res.json(rows[0]);
   });
 
-  add({ method: 'get', path: '/events/batches/:id/rejects', summary: "A batch's rejected rows as CSV: row, reason, record", tag: 'events', produces: 'text/csv' }, async (req, res) => {
+  add({ method: 'get', path: '/events/batches/:id/rejects', access: 'events:write', summary: "A batch's rejected rows as CSV: row, reason, record", tag: 'events', produces: 'text/csv' }, async (req, res) => {
     const { id } = parseOr400(eventIdParams, req.params, 'path');
     const { rows } = await db.knex.raw('select rejects_csv from event_batches where id = ?', [id]);
     if (!rows.length) throw notFound(`batch ${id}`);
     res.type('text/csv; charset=utf-8').attachment(`rejects-${id}.csv`).send(rows[0].rejects_csv ?? '\ufeffrow,reason,record\r\n');
   });
 
-  add({ method: 'get', path: '/events', summary: 'Events by grid, police grid, type and time, newest first, paged (details only where allowed)', tag: 'events', query: listEventsQuery }, async (req, res) => {
+  add({ method: 'get', path: '/events', access: 'events:read', summary: 'Events by grid, police grid, type and time, newest first, paged (details only where allowed)', tag: 'events', query: listEventsQuery }, async (req, res) => {
     if (!config.EVENT_DETAILS) throw detailsNotAllowed();
     res.json(await listEvents(db.knex, parsePagedOr400(listEventsQuery, req.query, config.MAX_PAGE_SIZE)));
   });
 
-  add({ method: 'get', path: '/events/:id', summary: 'One event with its assignment and status history (sensitive fields only where allowed)', tag: 'events' }, async (req, res) => {
+  add({ method: 'get', path: '/events/:id', access: 'events:read', summary: 'One event with its assignment and status history (sensitive fields only where allowed)', tag: 'events' }, async (req, res) => {
     const { id } = parseOr400(eventIdParams, req.params, 'path');
     if (!config.EVENT_DETAILS) throw detailsNotAllowed();
     res.json(await eventDetail(db.knex, id, true));
   });
 
-  add({ method: 'patch', path: '/events/:id/status', summary: 'Moves an event one step along 接单 → 核单 → 派单 → 办单 → 交单 → 评单, recording the step', tag: 'events' }, async (req, res) => {
+  add({ method: 'patch', path: '/events/:id/status', access: 'events:status', summary: 'Moves an event one step along 接单 → 核单 → 派单 → 办单 → 交单 → 评单, recording the step', tag: 'events' }, async (req, res) => {
     const { id } = parseOr400(eventIdParams, req.params, 'path');
     const body = parseOr400(statusBody, req.body ?? {}, 'body');
     const { rows } = await db.knex.raw('select status from events where id = ?', [id]);

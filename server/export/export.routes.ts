@@ -39,19 +39,19 @@ async function sendExport(res: Response, knex: Knex, layer: ExportLayer, format:
 export function exportRoutes({ db }: AppDeps) {
   const { router, add } = apiRouter('/api');
 
-  add({ method: 'get', path: '/areas/export', summary: `Downloads the administrative areas (all, or one level) as ${FORMATS}`, tag: 'export', query: areaExportQuery, produces: download }, async (req, res) => {
+  add({ method: 'get', path: '/areas/export', access: 'areas:read', summary: `Downloads the administrative areas (all, or one level) as ${FORMATS}`, tag: 'export', query: areaExportQuery, produces: download }, async (req, res) => {
     const { format, level } = parseOr400(areaExportQuery, req.query);
     await sendExport(res, db.knex, areasLayer(level), format);
   });
 
-  add({ method: 'get', path: '/plans/:id/export', summary: `Downloads a plan's grids as ${FORMATS}`, tag: 'export', query: gridExportQuery, produces: download }, async (req, res) => {
+  add({ method: 'get', path: '/plans/:id/export', access: 'areas:read', summary: `Downloads a plan's grids as ${FORMATS}`, tag: 'export', query: gridExportQuery, produces: download }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
     const { format, kind } = parseOr400(gridExportQuery, req.query);
     await sendExport(res, db.knex, await planGridsLayer(db.knex, id, kind), format);
   });
 
   add(
-    { method: 'get', path: '/layers/:id/export', summary: `Downloads the published plan of a grid layer (comprehensive, police, emergency, safety, departmental …) as ${FORMATS}`, tag: 'export', query: gridExportQuery, produces: download },
+    { method: 'get', path: '/layers/:id/export', access: 'areas:read', summary: `Downloads the published plan of a grid layer (comprehensive, police, emergency, safety, departmental …) as ${FORMATS}`, tag: 'export', query: gridExportQuery, produces: download },
     async (req, res) => {
       const { id } = parseOr400(layerIdParams, req.params, 'path');
       const { format, kind } = parseOr400(gridExportQuery, req.query);
@@ -59,12 +59,12 @@ export function exportRoutes({ db }: AppDeps) {
     },
   );
 
-  add({ method: 'get', path: '/hazards/export', summary: `Downloads the hazard sources as ${FORMATS}`, tag: 'export', query: exportQuery, produces: download }, async (req, res) => {
+  add({ method: 'get', path: '/hazards/export', access: 'hazards:read', summary: `Downloads the hazard sources as ${FORMATS}`, tag: 'export', query: exportQuery, produces: download }, async (req, res) => {
     const { format } = parseOr400(exportQuery, req.query);
     await sendExport(res, db.knex, hazardsLayer(), format);
   });
 
-  add({ method: 'get', path: '/response-points/export', summary: `Downloads the quick-response points as ${FORMATS}`, tag: 'export', query: exportQuery, produces: download }, async (req, res) => {
+  add({ method: 'get', path: '/response-points/export', access: 'hazards:read', summary: `Downloads the quick-response points as ${FORMATS}`, tag: 'export', query: exportQuery, produces: download }, async (req, res) => {
     const { format } = parseOr400(exportQuery, req.query);
     await sendExport(res, db.knex, responsePointsLayer(), format);
   });

@@ -13,7 +13,7 @@ export function hazardRoutes({ db, config }: AppDeps) {
   const { router, add } = apiRouter('/api');
   router.use('/hazards/what-if', jsonBody(config.JSON_LIMIT_MB));
 
-  add({ method: 'get', path: '/hazards', summary: 'Hazard sources as GeoJSON, with the ring distances of their type', tag: 'hazards', produces: geojson }, async (_req, res) => {
+  add({ method: 'get', path: '/hazards', access: 'hazards:read', summary: 'Hazard sources as GeoJSON, with the ring distances of their type', tag: 'hazards', produces: geojson }, async (_req, res) => {
     const { rows } = await db.knex.raw(
       `select id, ext_id, type, level, name, ST_AsGeoJSON(geom, 7)::json as geometry from hazard_sources order by id`,
     );
@@ -25,7 +25,7 @@ export function hazardRoutes({ db, config }: AppDeps) {
     });
   });
 
-  add({ method: 'get', path: '/hazards/:id/exposure', summary: "Households, population and grids within each ring of a hazard source (metres; default rings by its type)", tag: 'hazards', query: exposureQuery }, async (req, res) => {
+  add({ method: 'get', path: '/hazards/:id/exposure', access: 'hazards:read', summary: "Households, population and grids within each ring of a hazard source (metres; default rings by its type)", tag: 'hazards', query: exposureQuery }, async (req, res) => {
     const { id } = parseOr400(z.object({ id: z.coerce.number().int().positive() }), req.params, 'path');
     const q = parseOr400(exposureQuery, req.query);
     const { rows } = await db.knex.raw('select type, name, ST_AsHexEWKB(geom) as geom from hazard_sources where id = ?', [id]);
@@ -35,7 +35,7 @@ export function hazardRoutes({ db, config }: AppDeps) {
     res.json({ hazard: { id, type: rows[0].type, name: rows[0].name }, planId, rings: await ringExposure(db.knex, rows[0].geom, ringsM, planId) });
   });
 
-  add({ method: 'post', path: '/hazards/what-if', summary: 'Exposure of a hazard placed at a point: one radius (radiusM) or several (ringsM), in metres', tag: 'hazards' }, async (req, res) => {
+  add({ method: 'post', path: '/hazards/what-if', access: 'hazards:read', summary: 'Exposure of a hazard placed at a point: one radius (radiusM) or several (ringsM), in metres', tag: 'hazards' }, async (req, res) => {
     const body = parseOr400(whatIfBody, req.body ?? {}, 'body');
     if (body.radiusM === undefined && body.ringsM === undefined) throw badRequest('invalid_body', "body needs 'radiusM' or 'ringsM'");
     const ringsM = body.ringsM ? [...body.ringsM].sort((a, b) => a - b) : [body.radiusM!];

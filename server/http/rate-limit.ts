@@ -4,11 +4,11 @@ import { AppError } from './errors';
 /** Whom a request is counted against. */
 export type RateLimitKey = (req: Request) => string;
 
-/**
- * The client's address (behind TRUST_PROXY proxies, from X-Forwarded-For). With access control,
- * a key function will name the user or the token instead ("user:42", "token:ab12…").
- */
+/** The client's address (behind TRUST_PROXY proxies, from X-Forwarded-For). */
 export const clientAddress: RateLimitKey = (req) => `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+
+/** The signed-in user or the token ("user:42", "token:7"); callers without credentials by address. */
+export const callerKey: RateLimitKey = (req) => (req.principal ? `${req.principal.kind}:${req.principal.id}` : clientAddress(req));
 
 interface Bucket { tokens: number; at: number }
 
@@ -20,7 +20,7 @@ interface Bucket { tokens: number; at: number }
  * number of recent clients.
  */
 export function rateLimit(opts: { perMinute: number; key?: RateLimitKey; now?: () => number }): RequestHandler {
-  const { perMinute, key = clientAddress, now = Date.now } = opts;
+  const { perMinute, key = callerKey, now = Date.now } = opts;
   const perMs = perMinute / 60_000;
   const buckets = new Map<string, Bucket>();
   let swept = now();

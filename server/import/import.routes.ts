@@ -23,12 +23,12 @@ const UPLOAD_TYPES = [
 /** `POST /api/import/:target` takes a file (multipart `file` field or raw body) and imports it in one transaction. */
 export function importRoutes({ db, config }: AppDeps) {
   const { router, add } = apiRouter('/api/import');
-  add({ method: 'get', path: '/targets', summary: 'Import targets: their geometry types, properties and parameters', tag: 'import' }, async (_req, res) => {
+  add({ method: 'get', path: '/targets', access: 'data:import', summary: 'Import targets: their geometry types, properties and parameters', tag: 'import' }, async (_req, res) => {
     res.json(describeTargets());
   });
   add(
     {
-      method: 'post', path: '/:target', tag: 'import', query: importQuerySchema, body: UPLOAD_TYPES, status: 201,
+      method: 'post', path: '/:target', access: 'data:import', tag: 'import', query: importQuerySchema, body: UPLOAD_TYPES, status: 201,
       summary: 'Import GeoJSON, CSV points, a zipped Shapefile or a GeoPackage into a target table; all features or none',
     },
     async (req, res) => {

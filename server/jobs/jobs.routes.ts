@@ -8,16 +8,16 @@ const jobId = z.object({ id: z.uuid() });
 
 export function jobRoutes({ jobs }: AppDeps) {
   const { router, add } = apiRouter('/api');
-  add({ method: 'get', path: '/jobs', summary: 'The newest jobs (kept across restarts), newest first', tag: 'jobs' }, async (_req, res) => {
+  add({ method: 'get', path: '/jobs', access: 'jobs:read', summary: 'The newest jobs (kept across restarts), newest first', tag: 'jobs' }, async (_req, res) => {
     res.json(await jobs.list());
   });
-  add({ method: 'get', path: '/jobs/:id', summary: "A job's status, progress (percent), ETA and result; one a restart interrupted is failed with the code interrupted", tag: 'jobs' }, async (req, res) => {
+  add({ method: 'get', path: '/jobs/:id', access: 'jobs:read', summary: "A job's status, progress (percent), ETA and result; one a restart interrupted is failed with the code interrupted", tag: 'jobs' }, async (req, res) => {
     const { id } = parseOr400(jobId, req.params, 'path');
     const job = await jobs.get(id);
     if (!job) throw notFound(`job ${id}`);
     res.json(job);
   });
-  add({ method: 'post', path: '/jobs/:id/cancel', summary: 'Cancels a running job; what it was writing is rolled back', tag: 'jobs', status: 202 }, async (req, res) => {
+  add({ method: 'post', path: '/jobs/:id/cancel', access: 'jobs:read', summary: 'Cancels a running job; what it was writing is rolled back', tag: 'jobs', status: 202 }, async (req, res) => {
     const { id } = parseOr400(jobId, req.params, 'path');
     const job = await jobs.get(id);
     if (!job) throw notFound(`job ${id}`);

@@ -38,18 +38,18 @@ export function overlayRoutes({ db, config }: AppDeps) {
       if (!rows.length) throw notFound(`plan ${id}`);
     }
   };
-  add({ method: 'get', path: '/overlay/alignment', summary: 'How an overlay plan aligns with comprehensive grids: shares per grid, grids inside / split per overlay grid, layer figures', tag: 'overlay', query: alignmentQuery }, async (req, res) => {
+  add({ method: 'get', path: '/overlay/alignment', access: 'overlay:read', summary: 'How an overlay plan aligns with comprehensive grids: shares per grid, grids inside / split per overlay grid, layer figures', tag: 'overlay', query: alignmentQuery }, async (req, res) => {
     const q = parseOr400(alignmentQuery, req.query);
     await requirePlans(q.comprehensive, q.overlay);
     res.json(await alignment(db.knex, q.comprehensive, q.overlay));
   });
-  add({ method: 'get', path: '/overlay/proposal', summary: 'Aligned proposal: each comprehensive grid whole in one overlay grid (most households), overlay grids contiguous, workload optionally balanced; which grids change', tag: 'overlay', query: proposalQuery }, async (req, res) => {
+  add({ method: 'get', path: '/overlay/proposal', access: 'overlay:read', summary: 'Aligned proposal: each comprehensive grid whole in one overlay grid (most households), overlay grids contiguous, workload optionally balanced; which grids change', tag: 'overlay', query: proposalQuery }, async (req, res) => {
     const q = parseOr400(proposalQuery, req.query);
     await requirePlans(q.comprehensive, q.overlay);
     const proposal = await proposeAlignment(db.knex, q.comprehensive, q.overlay, proposalOptions(q));
     res.json({ ...proposal, changed: proposal.rows.filter((r) => r.changed).length, overlayGrids: new Set(proposal.rows.map((r) => r.proposed)).size });
   });
-  add({ method: 'post', path: '/overlay/proposal/accept', summary: "Accepts the aligned proposal as a new draft plan of the overlay's layer (each overlay grid the union of its comprehensive grids)", tag: 'overlay', status: 201 }, async (req, res) => {
+  add({ method: 'post', path: '/overlay/proposal/accept', access: 'overlay:edit', summary: "Accepts the aligned proposal as a new draft plan of the overlay's layer (each overlay grid the union of its comprehensive grids)", tag: 'overlay', status: 201 }, async (req, res) => {
     const body = parseOr400(acceptBody, req.body ?? {}, 'body');
     await requirePlans(body.comprehensive, body.overlay);
     const name = body.name ?? `aligned ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`;
@@ -57,11 +57,11 @@ export function overlayRoutes({ db, config }: AppDeps) {
     const { planId, check } = await acceptProposal(db.knex, body.comprehensive, body.overlay, proposal, name);
     res.status(201).json({ planId, changed: proposal.rows.filter((r) => r.changed).length, workload: proposal.workload, check });
   });
-  add({ method: 'post', path: '/overlay/generate', summary: 'Generates an emergency, safety or departmental layer as unions of whole comprehensive grids: per community, per street, or a target count balanced by households', tag: 'overlay', status: 201 }, async (req, res) => {
+  add({ method: 'post', path: '/overlay/generate', access: 'overlay:edit', summary: 'Generates an emergency, safety or departmental layer as unions of whole comprehensive grids: per community, per street, or a target count balanced by households', tag: 'overlay', status: 201 }, async (req, res) => {
     const body = parseOr400(generateLayerBody, req.body ?? {}, 'body');
     res.status(201).json(await generateLayer(db.knex, body));
   });
-  add({ method: 'get', path: '/overlay/crosswalk', summary: 'Fusion crosswalk (多网融合): per comprehensive grid, the grid of each overlay layer that covers it, or "split"', tag: 'overlay', query: crosswalkQuery }, async (req, res) => {
+  add({ method: 'get', path: '/overlay/crosswalk', access: 'overlay:read', summary: 'Fusion crosswalk (多网融合): per comprehensive grid, the grid of each overlay layer that covers it, or "split"', tag: 'overlay', query: crosswalkQuery }, async (req, res) => {
     const q = parseOr400(crosswalkQuery, req.query);
     await requirePlans(q.comprehensive, ...q.overlays);
     const { rows: named } = await db.knex.raw('select p.id, l.name from grid_plans p join grid_layers l on l.id = p.layer_id where p.id = any(?::int[])', [q.overlays]);

@@ -11,7 +11,7 @@ import { partitionArea } from './partition.service';
 export function partitionRoutes({ db, jobs, config }: AppDeps) {
   const { router, add } = apiRouter('/api');
   router.use('/planning', jsonBody(config.JSON_LIMIT_MB));
-  add({ method: 'post', path: '/planning/partition', summary: 'Partitions a community, street or district into a draft plan of comprehensive, dedicated and micro grids; answers 202 with the job', tag: 'planning', status: 202 }, async (req, res) => {
+  add({ method: 'post', path: '/planning/partition', access: 'plans:edit', summary: 'Partitions a community, street or district into a draft plan of comprehensive, dedicated and micro grids; answers 202 with the job', tag: 'planning', status: 202 }, async (req, res) => {
     const request = parseOr400(partitionRequest, req.body ?? {}, 'body');
     for (const [i, f] of (request.dedicated?.features ?? []).entries()) {
       const problem = vertexLimitProblem((f as { geometry?: unknown } | null)?.geometry, config.MAX_VERTICES);

@@ -12,15 +12,15 @@ export function riskRoutes({ db, config }: AppDeps) {
   const { router, add } = apiRouter('/api');
   const access = { details: config.EVENT_DETAILS, suppressBelow: config.SUPPRESS_BELOW };
 
-  add({ method: 'get', path: '/heatmap', summary: 'H3 heatmap of events: counts, risk index or Gi* hot spots per cell for a bbox, time window and event types, at a resolution from the zoom; column-wise', tag: 'risk', query: heatmapQuery }, async (req, res) => {
+  add({ method: 'get', path: '/heatmap', access: 'risk:read', summary: 'H3 heatmap of events: counts, risk index or Gi* hot spots per cell for a bbox, time window and event types, at a resolution from the zoom; column-wise', tag: 'risk', query: heatmapQuery }, async (req, res) => {
     res.json(await heatmap(db.knex, parseOr400(heatmapQuery, req.query), access));
   });
 
-  add({ method: 'get', path: '/heatmap/range', summary: 'First and last day with events and the event types with their counts (for time sliders and filters)', tag: 'risk' }, async (_req, res) => {
+  add({ method: 'get', path: '/heatmap/range', access: 'risk:read', summary: 'First and last day with events and the event types with their counts (for time sliders and filters)', tag: 'risk' }, async (_req, res) => {
     res.json(await eventRange(db.knex));
   });
 
-  add({ method: 'get', path: '/heatmap/cells/:cell', summary: "One cell's events over a window by type and severity (hidden under the small-count threshold without detail access)", tag: 'risk', query: windowQuery }, async (req, res) => {
+  add({ method: 'get', path: '/heatmap/cells/:cell', access: 'risk:read', summary: "One cell's events over a window by type and severity (hidden under the small-count threshold without detail access)", tag: 'risk', query: windowQuery }, async (req, res) => {
     const { cell } = parseOr400(cellParams, req.params, 'path');
     const q = parseOr400(windowQuery, req.query);
     const window = await resolveWindow(db.knex, q);
@@ -35,13 +35,13 @@ export function riskRoutes({ db, config }: AppDeps) {
     res.json({ cell, window, events, byType, bySeverity });
   });
 
-  add({ method: 'get', path: '/risk/grids', summary: 'Grids ranked by risk (events with decay plus hazard proximity) within their street and district, with a 0–100 risk index and safety index (平安指数)', tag: 'risk', query: gridsRiskQuery }, async (req, res) => {
+  add({ method: 'get', path: '/risk/grids', access: 'risk:read', summary: 'Grids ranked by risk (events with decay plus hazard proximity) within their street and district, with a 0–100 risk index and safety index (平安指数)', tag: 'risk', query: gridsRiskQuery }, async (req, res) => {
     const q = parseOr400(gridsRiskQuery, req.query);
     const window = await resolveWindow(db.knex, q);
     res.json({ window, model: DEFAULT_RISK_MODEL, ...(await gridRisk(db.knex, window, q)) });
   });
 
-  add({ method: 'get', path: '/risk/grids/:code/timeline', summary: "A grid's events per day, week or month and type", tag: 'risk', query: timelineQuery }, async (req, res) => {
+  add({ method: 'get', path: '/risk/grids/:code/timeline', access: 'risk:read', summary: "A grid's events per day, week or month and type", tag: 'risk', query: timelineQuery }, async (req, res) => {
     const q = parseOr400(timelineQuery, req.query);
     res.json(await gridTimeline(db.knex, String(req.params.code), await resolveWindow(db.knex, q), q.bucket, q.types));
   });

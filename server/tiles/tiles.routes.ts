@@ -9,7 +9,7 @@ import { createTileService } from './tiles.service';
 export function tileRoutes({ db }: AppDeps) {
   const tiles = createTileService(db);
   const { router, add } = apiRouter('/tiles');
-  const doc = { method: 'get', path: '/:source/:z/:x/:y.mvt', summary: 'Mapbox Vector Tile of a source (see /api/sources)', tag: 'tiles', produces: 'application/vnd.mapbox-vector-tile' } as const;
+  const doc = { method: 'get', path: '/:source/:z/:x/:y.mvt', access: 'areas:read', summary: 'Mapbox Vector Tile of a source (see /api/sources)', tag: 'tiles', produces: 'application/vnd.mapbox-vector-tile' } as const;
   add(doc, async (req, res) => {
     const src = findTileSource(String(req.params.source));
     if (!src) throw notFound(`tile source '${req.params.source}' (known: ${tileSources.map((s) => s.id).join(', ')})`);

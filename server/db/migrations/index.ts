@@ -8,6 +8,7 @@ import * as m006 from './006_event_rollup_storage';
 import * as m007 from './007_edit_versions';
 import * as m008 from './008_event_cells_statistics';
 import * as m009 from './009_event_cells_by_cell';
+import * as m010 from './010_access_control';
 import * as m011 from './011_jobs';
 
 /** Migrations are listed here, not globbed, so they run the same under tsx, Vitest and a bundle. */
@@ -21,6 +22,7 @@ const migrations: Record<string, Knex.Migration> = {
   '007_edit_versions': m007,
   '008_event_cells_statistics': m008,
   '009_event_cells_by_cell': m009,
+  '010_access_control': m010,
   '011_jobs': m011,
 };
 
