@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { AppError } from '../http/errors';
 
 /**
  * An area subtree, by the prefix of the 12-digit statistical codes: a district's codes share
@@ -43,4 +44,51 @@ export function whereInScope<Q extends Knex.QueryBuilder>(qb: Q, column: string,
 export function scopeSql(column: string, scope: Scope): { sql: string; bindings: string[] } {
   if (scope.prefix === '') return { sql: 'true', bindings: [] };
   return { sql: `${column} between ? and ?`, bindings: [scope.prefix.padEnd(12, '0'), scope.prefix.padEnd(12, '9')] };
+}
+
+/** Codes of the areas that hold the scope's root area (district, city, province), by code prefix; none for the unbounded scope. */
+export function scopeAncestors(scope: Scope): string[] {
+  if (scope.prefix === '') return [];
+  return [2, 4, 6, 9].filter((len) => len < scope.prefix.length).map((len) => scope.prefix.slice(0, len).padEnd(12, '0'));
+}
+
+/**
+ * Whether an object tied to an area as a whole (a layer, a plan) is visible in the scope: it has
+ * no area, its area lies in the scope, or its area holds the scope (a street planner sees the
+ * district's plan, and only its street's grids in it).
+ */
+export const areaVisible = (scope: Scope, code: string | null | undefined): boolean =>
+  scope.prefix === '' || !code || inScope(scope, code) || scopeAncestors(scope).includes(code);
+
+/** The scope's bounds as SQL literals: a prefix is digits only (area codes are checked `^[0-9]{12}$`), asserted here. */
+function bounds(scope: Scope): [string, string] {
+  if (!/^\d{1,12}$/.test(scope.prefix)) throw new Error(`not an area code prefix: ${JSON.stringify(scope.prefix)}`);
+  return [`'${scope.prefix.padEnd(12, '0')}'`, `'${scope.prefix.padEnd(12, '9')}'`];
+}
+
+/**
+ * `scopeSql` with the bounds written into the text (digits only, checked), for SQL assembled
+ * from parts (laterals, feature sources) where ordering bindings is error-prone.
+ */
+export function scopeCondition(column: string, scope: Scope): string {
+  if (scope.prefix === '') return 'true';
+  const [lo, hi] = bounds(scope);
+  return `(${column} between ${lo} and ${hi})`;
+}
+
+/** `areaVisible` as SQL text over an area code column (bounds written in, as `scopeCondition`). */
+export function areaVisibleCondition(column: string, scope: Scope): string {
+  if (scope.prefix === '') return 'true';
+  const ancestors = scopeAncestors(scope).map((c) => `'${c}'`);
+  return `(${column} is null or ${scopeCondition(column, scope)}${ancestors.length ? ` or ${column} in (${ancestors.join(', ')})` : ''})`;
+}
+
+/**
+ * The 403 of a write outside the caller's scope, naming the area written (null: something that
+ * lies in no area, which only the unbounded scope may write).
+ */
+export function outOfScope(scope: Scope, area: string | null, what: string): AppError {
+  const where = area ? `area ${area}` : 'no area';
+  return new AppError(403, 'out_of_scope', `${what} lies in ${where}, outside your scope (area ${scope.areaCode})`,
+    { area, scope: scope.areaCode });
 }
