@@ -26,6 +26,7 @@ import { planRoutes } from './plans/plans.routes';
 import { editingRoutes } from './editing/editing.routes';
 import { ogcRoutes } from './ogc/ogc.routes';
 import { exportRoutes } from './export/export.routes';
+import { auditRoutes } from './audit/audit.routes';
 
 /** Builds the Express app without listening, so tests can bind it to port 0. */
 export function buildApp(deps: AppDeps): express.Express {
@@ -52,6 +53,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use('/api', riskRoutes(deps));
   app.use('/api', planRoutes(deps));
   app.use('/api', editingRoutes(deps));
+  app.use('/api', auditRoutes(deps));
   app.use('/api', openapiRoutes());
   app.use('/tiles', tileRoutes(deps));
   app.use('/ogc', ogcRoutes(deps));

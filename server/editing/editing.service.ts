@@ -1,5 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
+import { recordAudit } from '../audit/audit.repo';
+import { gridChangeEntries, gridStates } from '../audit/grid-changes';
 import type { Db } from '../db/knex';
 import { conflict, notFound } from '../http/errors';
 import { checkIfMatch, gridsNamed, gridVersion, planVersion, type IfMatch } from '../plans/versions';
@@ -40,6 +42,7 @@ export async function applyEdit(db: Db, planId: number, req: EditRequest, ifMatc
     const prepared = await prepare(trx, planId, req);
     const before = await figures(trx, planId, prepared.beforeCodes);
     const beforeRows = await repo.snapshot(trx, planId, prepared.beforeCodes);
+    const audited = await gridStates(trx, planId, prepared.beforeCodes);
 
     await prepared.apply();
     const invalid = await repo.invalidUnions(trx, planId, prepared.afterCodes);
@@ -55,6 +58,7 @@ export async function applyEdit(db: Db, planId: number, req: EditRequest, ifMatc
     const seq = await repo.nextSeq(trx, planId);
     await repo.discardUndone(trx, planId);
     const row = await repo.insertEdit(trx, planId, seq, { op: req.op, ...prepared.args }, beforeRows, afterRows);
+    await recordAudit(trx, gridChangeEntries(planId, `grid.${req.op}`, audited, await gridStates(trx, planId, prepared.afterCodes)));
     return {
       edit: summary(row),
       before,
@@ -160,9 +164,11 @@ async function revert(
       { seq: edit.seq, grids: fromCodes });
   }
   const before = await figures(trx, planId, fromCodes);
+  const audited = await gridStates(trx, planId, fromCodes);
   const version = await repo.bumpVersions(trx, planId, []);
   await repo.restoreSnapshot(trx, planId, from, to, version);
   await repo.setUndone(trx, edit.id, undone);
+  await recordAudit(trx, gridChangeEntries(planId, undone ? 'grid.undo' : 'grid.redo', audited, await gridStates(trx, planId, toCodes)));
   const micro = (s: repo.Snapshot) => s.grids.filter((g) => g.kind === 'micro').length;
   return {
     edit: summary({ ...edit, undone }),
