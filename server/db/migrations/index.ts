@@ -10,6 +10,7 @@ import * as m008 from './008_event_cells_statistics';
 import * as m009 from './009_event_cells_by_cell';
 import * as m010 from './010_access_control';
 import * as m011 from './011_jobs';
+import * as m012 from './012_job_owners';
 
 /** Migrations are listed here, not globbed, so they run the same under tsx, Vitest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Knex.Migration> = {
   '009_event_cells_by_cell': m009,
   '010_access_control': m010,
   '011_jobs': m011,
+  '012_job_owners': m012,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
