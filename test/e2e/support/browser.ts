@@ -72,15 +72,144 @@ export async function waitForMapReady(page: Page): Promise<void> {
   );
 }
 
-/** Resolves at the map's next `idle` (nothing moving, every source loaded, everything drawn). */
-export async function waitForMapIdle(page: Page): Promise<void> {
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
+/** How long a wait for the map to settle may take before it fails, saying what it saw. */
+export const MAP_IDLE_TIMEOUT_MS = 60_000;
+
+/** What the map and the deck.gl overlay were doing, for the message of a wait that timed out. */
+export interface MapState {
+  loaded: boolean;
+  areTilesLoaded: boolean;
+  isMoving: boolean;
+  styleLoaded: boolean;
+  /** MapLibre's private flags that keep the render loop going (so no `idle` fires) while set. */
+  dirty: string[];
+  /** a frame is requested and not drawn yet */
+  frameRequested: boolean;
+  /** sources whose tile manager or source says it is not loaded, with the state of their in-view tiles */
+  sourcesLoading: string[];
+  /** deck.gl layers not loaded yet (as `isLoaded` says) */
+  deckLayersLoading: string[];
+  visibility: DocumentVisibilityState;
+}
+
+/** Reads {@link MapState} in the page (MapLibre and deck.gl private fields are read for the diagnosis only). */
+export async function mapState(page: Page): Promise<MapState> {
+  return page.evaluate(() => {
+    const map = window.__gridatlas!.map;
+    const internals = map as unknown as Record<string, unknown> & {
+      style?: { loaded(): boolean; tileManagers: Record<string, unknown> };
+      _controls?: { _deck?: { layerManager?: { getLayers(): { id: string; isLoaded: boolean }[] } } }[];
+    };
+    const sourcesLoading: string[] = [];
+    for (const [id, manager] of Object.entries(internals.style?.tileManagers ?? {})) {
+      const tiles = manager as {
+        loaded(): boolean;
+        areTilesLoaded(): boolean;
+        _source?: { loaded?(): boolean };
+        _inViewTiles?: { getAllTiles(): { state: string }[] };
+      };
+      if (tiles.loaded() && tiles.areTilesLoaded()) continue;
+      const states = new Map<string, number>();
+      for (const tile of tiles._inViewTiles?.getAllTiles() ?? []) states.set(tile.state, (states.get(tile.state) ?? 0) + 1);
+      sourcesLoading.push(
+        `${id} (source loaded ${String(tiles._source?.loaded?.())}, tiles ${[...states].map(([state, count]) => `${count} ${state}`).join(', ') || 'none'})`,
+      );
+    }
+    const deck = internals._controls?.find((control) => control._deck)?._deck;
+    return {
+      loaded: map.loaded(),
+      areTilesLoaded: map.areTilesLoaded(),
+      isMoving: map.isMoving(),
+      styleLoaded: internals.style?.loaded() ?? false,
+      dirty: ['_sourcesDirty', '_styleDirty', '_placementDirty', '_repaint'].filter((flag) => Boolean(internals[flag])),
+      frameRequested: Boolean(internals._frameRequest),
+      sourcesLoading,
+      deckLayersLoading: (deck?.layerManager?.getLayers() ?? []).filter((layer) => !layer.isLoaded).map((layer) => layer.id),
+      visibility: document.visibilityState,
+    };
+  });
+}
+
+const describeState = (state: MapState): string =>
+  [
+    `map.loaded() ${state.loaded}`,
+    `map.areTilesLoaded() ${state.areTilesLoaded}`,
+    `map.isMoving() ${state.isMoving}`,
+    `style loaded ${state.styleLoaded}`,
+    `dirty [${state.dirty.join(', ')}]`,
+    `frame requested ${state.frameRequested}`,
+    `sources loading [${state.sourcesLoading.join('; ')}]`,
+    `deck layers loading [${state.deckLayersLoading.join(', ')}]`,
+    `page ${state.visibility}`,
+  ].join(', ');
+
+/** How often the wait below looks at the map. */
+const MAP_IDLE_POLL_MS = 50;
+
+/**
+ * Resolves once the map has settled: every source and tile loaded, nothing moving, and a frame
+ * drawn in that state (MapLibre's `idle` event, or a `render` while settled). Fails after
+ * `timeoutMs` with what it saw (see {@link MapState}).
+ *
+ * It does not just wait for the next `idle` event: MapLibre fires `idle` only at the end of a
+ * frame, and a change that makes the map loaded without asking for a frame leaves it unfired. The
+ * server's tiles say `max-age=60` with an ETag; a minute after loading, MapLibre marks them
+ * `expired` and fetches them again, and when the ETag is unchanged it marks them loaded without a
+ * `data` event, so without a frame. A wait that began during such a refetch drew its one frame
+ * while the map was not loaded and then never saw an `idle`. So the map is polled, and once it is
+ * settled a frame is requested, whose `idle` (or `render`) ends the wait.
+ */
+export async function waitForMapIdle(page: Page, timeoutMs = MAP_IDLE_TIMEOUT_MS): Promise<void> {
+  const outcome = await page.evaluate(
+    ({ timeout, pollMs }) =>
+      new Promise<{ settled: boolean; renders: number; sinceLastRenderMs: number | null }>((resolve) => {
         const map = window.__gridatlas!.map;
-        map.once('idle', () => resolve());
+        const seen = { renders: 0, lastRender: null as number | null, settledRender: false };
+        // Methods, not arrow functions in variables: tsx would wrap those in a __name() the page lacks.
+        const wait = {
+          settled() {
+            return map.loaded() && !map.isMoving() && map.areTilesLoaded();
+          },
+          render() {
+            seen.renders += 1;
+            seen.lastRender = performance.now();
+            // A frame drawn with everything loaded and still, even if MapLibre keeps drawing more.
+            if (wait.settled()) seen.settledRender = true;
+          },
+          idle() {
+            wait.finish(true);
+          },
+          poll() {
+            if (!wait.settled()) {
+              seen.settledRender = false;
+              return;
+            }
+            if (seen.settledRender) return wait.finish(true);
+            // Settled with no frame to show it (or no `idle` after it): ask for one.
+            map.triggerRepaint();
+          },
+          finish(settled: boolean) {
+            clearInterval(poller);
+            clearTimeout(deadline);
+            map.off('render', wait.render);
+            map.off('idle', wait.idle);
+            const sinceLastRenderMs = seen.lastRender === null ? null : Math.round(performance.now() - seen.lastRender);
+            resolve({ settled, renders: seen.renders, sinceLastRenderMs });
+          },
+        };
+        const poller = setInterval(() => wait.poll(), pollMs);
+        const deadline = setTimeout(() => wait.finish(false), timeout);
+        map.on('render', wait.render);
+        map.on('idle', wait.idle);
         map.triggerRepaint();
       }),
+    { timeout: timeoutMs, pollMs: MAP_IDLE_POLL_MS },
+  );
+  if (outcome.settled) return;
+  const state = await mapState(page);
+  throw new Error(
+    `the map did not settle within ${timeoutMs} ms (waited for map.loaded(), map.areTilesLoaded() and !map.isMoving() and a frame drawn so; ` +
+      `${outcome.renders} frames drawn meanwhile, the last ${outcome.sinceLastRenderMs ?? '–'} ms before giving up): ${describeState(state)}`,
   );
 }
 
