@@ -1,8 +1,20 @@
-/** Calls the server under test and reads the JSON answer, failing loudly on a non-2xx status. */
+/**
+ * How long one API call of a test may take: overlaying a district's plans or writing a new one
+ * takes seconds on the embedded database, minutes on a loaded machine.
+ */
+export const API_TIMEOUT_MS = 3 * 60_000;
+
+/** Calls the server under test and reads the JSON answer, failing loudly on a non-2xx status or no answer in time. */
 async function requestApi<T>(baseUrl: string, path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`, init);
-  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
+  const method = init?.method ?? 'GET';
+  try {
+    const response = await fetch(`${baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(API_TIMEOUT_MS) });
+    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') throw new Error(`${method} ${path} did not answer within ${API_TIMEOUT_MS} ms`);
+    throw error;
+  }
 }
 
 export const getApi = <T>(baseUrl: string, path: string): Promise<T> => requestApi(baseUrl, path);

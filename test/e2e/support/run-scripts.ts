@@ -2,13 +2,31 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { serverUnderTest } from './browser';
 
+/**
+ * How long one script may run before it is stopped and counted as failed (the police test, the
+ * longest, takes a few minutes on a loaded machine). E2E_SCRIPT_TIMEOUT_MS overrides it.
+ */
+const SCRIPT_TIMEOUT_MS = Number(process.env.E2E_SCRIPT_TIMEOUT_MS ?? 15 * 60_000);
+/** How long a script stopped with SIGTERM gets to close its browser before SIGKILL. */
+const STOP_GRACE_MS = 10_000;
+
 function runScript(script: string, baseUrl: string): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(path.resolve('node_modules/.bin/tsx'), [script], {
       env: { ...process.env, E2E_BASE_URL: baseUrl },
       stdio: 'inherit',
     });
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    let killer: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      console.log(`  ✗ ${script} did not finish within ${SCRIPT_TIMEOUT_MS} ms: stopping it`);
+      child.kill('SIGTERM');
+      killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    }, SCRIPT_TIMEOUT_MS);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      clearTimeout(killer);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 

@@ -62,28 +62,40 @@ function waitForListeningLine(child: ChildProcess, output: string[], timeoutMs: 
   });
 }
 
+/** How long one GET /api/health may take before it counts as no answer. */
+const HEALTH_REQUEST_TIMEOUT_MS = 10_000;
+/** How long a stopped server's process group gets to exit after SIGTERM, then again after SIGKILL. */
+const KILL_GRACE_MS = 5_000;
+
 async function waitForHealth(baseUrl: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
   for (;;) {
-    const status = await fetch(`${baseUrl}/api/health`).then((r) => r.status, () => 0);
+    const status = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(HEALTH_REQUEST_TIMEOUT_MS) }).then(
+      (r) => r.status,
+      (error: Error) => error.name === 'TimeoutError' ? `no answer within ${HEALTH_REQUEST_TIMEOUT_MS} ms` : error.message,
+    );
     if (status === 200) return;
-    if (Date.now() > deadline) throw new Error(`GET /api/health did not answer 200 within ${timeoutMs} ms`);
+    last = typeof status === 'number' ? `answered ${status}` : status;
+    if (Date.now() > deadline) throw new Error(`GET /api/health did not answer 200 within ${timeoutMs} ms (last: ${last})`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
-async function killGroup(child: ChildProcess): Promise<void> {
+/** Sends `signal` to the server's process group (SIGKILL after a grace period if it is still there) and waits for it to exit. */
+async function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const signalGroup = (signal: NodeJS.Signals) => {
+  const exited = new Promise<boolean>((resolve) => child.once('exit', () => resolve(true)));
+  const within = (ms: number) => Promise.race([exited, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
+  const signalGroup = (sent: NodeJS.Signals) => {
     try {
-      process.kill(-child.pid!, signal);
+      process.kill(-child.pid!, sent);
     } catch {
       // the group is already gone
     }
   };
-  signalGroup('SIGTERM');
-  const timer = setTimeout(() => signalGroup('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
+  signalGroup(signal);
+  if (await within(KILL_GRACE_MS)) return;
+  signalGroup('SIGKILL');
+  if (!(await within(KILL_GRACE_MS))) console.warn(`server process ${child.pid} did not exit ${KILL_GRACE_MS} ms after SIGKILL; leaving it`);
 }
