@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { recordAudit } from '../audit/audit.repo';
 import { notFound } from '../http/errors';
 import type { z } from 'zod';
 import type { listEventsQuery } from './events.schema';
@@ -22,10 +23,17 @@ export async function storedId(knex: Knex, source: string, externalId: string): 
   return rows[0].id;
 }
 
+/**
+ * Sets an event's status and records the step in its history and in the audit trail (before and
+ * after status, the note; area: the event's community, else street, else district).
+ */
 export async function setStatus(knex: Knex, id: number, status: string, note: string | null): Promise<void> {
   await knex.transaction(async (trx) => {
+    const { rows: [was] } = await trx.raw(
+      'select status, coalesce(community_code, street_code, district_code)::text as area_code from events where id = ? for update', [id]);
     await trx.raw('update events set status = ? where id = ?', [status, id]);
     await trx.raw('insert into event_status_history (event_id, status, note) values (?, ?, ?)', [id, status, note]);
+    await recordAudit(trx, { action: 'event.status', entity: 'event', entityId: String(id), areaCode: was?.area_code ?? null, before: { status: was?.status ?? null }, after: { status, note } });
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { recordAudit } from '../audit/audit.repo';
 import type { GridKind } from './import.schema';
 import type { TargetSpec } from './targets';
 
@@ -40,11 +41,13 @@ export async function findPlanId(knex: Knex, layerId: number, name: string): Pro
 
 export async function createLayer(knex: Knex, name: string, kind: GridKind): Promise<number> {
   const { rows } = await knex.raw('insert into grid_layers (name, kind) values (?, ?) returning id', [name, kind]);
+  await recordAudit(knex, { action: 'layer.create', entity: 'layer', entityId: String(rows[0].id), after: { id: rows[0].id, name, kind, areaCode: null, by: 'import' } });
   return rows[0].id;
 }
 
 export async function createPlan(knex: Knex, layerId: number, name: string): Promise<number> {
   const { rows } = await knex.raw('insert into grid_plans (layer_id, name) values (?, ?) returning id', [layerId, name]);
+  await recordAudit(knex, { action: 'plan.create', entity: 'plan', entityId: String(rows[0].id), after: { id: rows[0].id, layerId, name, status: 'draft', areaCode: null, by: 'import' } });
   return rows[0].id;
 }
 

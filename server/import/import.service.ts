@@ -1,4 +1,6 @@
 import type { Geometry } from 'geojson';
+import { recordAudit } from '../audit/audit.repo';
+import { importAuditEntries } from '../audit/import-entries';
 import { AppError } from '../http/errors';
 import { vertexLimitProblem } from '../geo/vertex-count';
 import type { Db } from '../db/knex';
@@ -73,6 +75,10 @@ export async function importFeatures(db: Db, target: ImportTarget, featureCollec
         crs,
         featureCount: rows.length,
       });
+      await recordAudit(trx, importAuditEntries({
+        target, importId, filename: opts.filename ?? null, format: opts.format ?? 'geojson', crs,
+        rows: ordered.map((e) => e.values), planId: extra?.values.plan_id, kind: opts.kind,
+      }));
       progress(100);
       return { target, inserted: rows.length, repaired: validity.repaired.size, importId };
     });

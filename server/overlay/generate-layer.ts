@@ -59,6 +59,7 @@ export async function generateLayer(knex: Knex, req: GenerateLayerRequest): Prom
       layerId, areaCode,
       name: req.plan ?? `${req.by === 'count' ? `${req.count} grids` : `by ${req.by}`} ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`,
       params: { generatedFrom: req.comprehensive, by: req.by, ...(req.count && { count: req.count }) },
+      summary: { grids: groups.length },
     });
     const check = await writeUnionPlan(trx, planId, req.comprehensive, groups);
     const households = new Map(source.map((g) => [g.code, g.households]));

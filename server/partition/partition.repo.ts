@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { recordAudit } from '../audit/audit.repo';
 import type { HexWkb } from '../geo/hex-wkb';
 import { AppError, badRequest, notFound } from '../http/errors';
 import { GRID } from './units.repo';
@@ -62,10 +63,15 @@ export async function ensureLayer(trx: Knex.Transaction, name: string, areaCode:
     return rows[0].id;
   }
   const { rows: created } = await trx.raw(`insert into grid_layers (name, kind, area_code) values (?, ?, ?) returning id`, [name, kind, areaCode]);
+  await recordAudit(trx, { action: 'layer.create', entity: 'layer', entityId: String(created[0].id), areaCode, after: { id: created[0].id, name, kind, areaCode } });
   return created[0].id;
 }
 
-export async function createPlan(trx: Knex.Transaction, p: { layerId: number; name: string; areaCode: string | null; params: unknown; basedOn?: number }): Promise<number> {
+/**
+ * A new draft plan of the layer; its audit entry (plan.create) holds the plan and `summary`, what
+ * the caller knows of what it is about to write (a partition's grid counts and households).
+ */
+export async function createPlan(trx: Knex.Transaction, p: { layerId: number; name: string; areaCode: string | null; params: unknown; basedOn?: number; summary?: Record<string, unknown> }): Promise<number> {
   const { rows: clash } = await trx.raw('select 1 from grid_plans where layer_id = ? and name = ?', [p.layerId, p.name]);
   if (clash.length) throw new AppError(409, 'plan_exists', `the layer already has a plan named '${p.name}'`);
   if (p.basedOn !== undefined) {
@@ -77,6 +83,10 @@ export async function createPlan(trx: Knex.Transaction, p: { layerId: number; na
     `insert into grid_plans (layer_id, name, area_code, params, based_on) values (?, ?, ?, ?::jsonb, ?) returning id`,
     [p.layerId, p.name, p.areaCode, JSON.stringify(p.params), p.basedOn ?? null],
   );
+  await recordAudit(trx, {
+    action: 'plan.create', entity: 'plan', entityId: String(rows[0].id), areaCode: p.areaCode,
+    after: { id: rows[0].id, layerId: p.layerId, name: p.name, status: 'draft', areaCode: p.areaCode, params: p.params, basedOn: p.basedOn ?? null, ...p.summary },
+  });
   return rows[0].id;
 }
 

@@ -70,6 +70,7 @@ export async function partitionArea(db: Db, req: PartitionRequest, ctx: Pick<Job
       layerId, areaCode: area.code, basedOn: req.basedOn,
       name: req.plan ?? `${area.name} ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`,
       params: { urban: req.urban, rural: req.rural, micro: req.micro, seed: PARTITION_SEED, dedicated: footprints.length },
+      summary: { by: 'partition', ...summary },
     });
     for (const [i, p] of planned.entries()) {
       ctx.signal.throwIfAborted();

@@ -1,4 +1,5 @@
 import type { Feature, FeatureCollection } from 'geojson';
+import { recordAudit } from '../audit/audit.repo';
 import type { Db } from '../db/knex';
 import { badRequest, conflict, notFound } from '../http/errors';
 import type { GridProperties } from '../planning/planning.schema';
@@ -60,6 +61,7 @@ export function createPlansService(db: Db) {
         }
         const archived = await repo.archivePublished(trx, id);
         await repo.markPublished(trx, id);
+        await recordPublish(trx, plan, archived);
         return { plan: (await repo.getPlan(trx, id))!, archived };
       });
     },
@@ -112,3 +114,29 @@ export function createPlansService(db: Db) {
 }
 
 export type PlansService = ReturnType<typeof createPlansService>;
+
+/**
+ * The audit entries of a publish: the plan draft → published, and the layer's plan it archived
+ * published → archived; each in the plan's area (else its layer's).
+ */
+async function recordPublish(trx: Db['knex'], draft: { id: number; version: number }, archived: number[]): Promise<void> {
+  const rows: { id: number; area_code: string | null; version: number; layer_id: number; name: string; published_at: Date | null }[] =
+    (await trx.raw(
+      `select p.id, coalesce(p.area_code, l.area_code)::text as area_code, p.version, p.layer_id, p.name, p.published_at
+         from grid_plans p join grid_layers l on l.id = p.layer_id where p.id = any(?::int[])`, [[draft.id, ...archived]])).rows;
+  const published = rows.find((r) => r.id === draft.id)!;
+  await recordAudit(trx, [
+    ...rows.filter((r) => r.id !== draft.id).map((a) => ({
+      action: 'plan.archive', entity: 'plan', entityId: String(a.id), areaCode: a.area_code,
+      before: { status: 'published', version: Number(a.version) - 1 }, after: { status: 'archived', version: Number(a.version), replacedBy: draft.id },
+    })),
+    {
+      action: 'plan.publish', entity: 'plan', entityId: String(draft.id), areaCode: published.area_code,
+      before: { status: 'draft', version: draft.version },
+      after: {
+        status: 'published', version: Number(published.version), layerId: published.layer_id, name: published.name,
+        publishedAt: published.published_at && new Date(published.published_at).toISOString(), archived,
+      },
+    },
+  ]);
+}

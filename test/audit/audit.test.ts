@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
+import type { FeatureCollection } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/knex';
+import type { ImportTarget } from '../../server/import/import.schema';
+import { importFeatures } from '../../server/import/import.service';
+import type { JobView } from '../../server/jobs/job-registry';
 import { createTestDb } from '../helpers/db';
 import { serveApp } from '../helpers/http';
 import { buildPlan, code, insertEditingWorld, latticeX, latticeY, NE, NW, SW, type Frame } from '../editing/plan-fixture';
@@ -24,10 +29,10 @@ afterAll(async () => {
 });
 
 /** A request through `through` (default: the admin's server); answers status, X-Request-Id and JSON. */
-async function call(method: string, path: string, body?: unknown, through: Http = http) {
+async function call(method: string, path: string, body?: unknown, through: Http = http, contentType = 'application/json') {
   const res = await fetch(through.url(path), {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? {} : { 'content-type': contentType },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, requestId: res.headers.get('x-request-id'), body: (await res.json()) as any };
@@ -150,5 +155,263 @@ describe('the audit trail is append-only', () => {
     await expect(db.knex.raw(`delete from audit_log where id = ?`, [id])).rejects.toThrow(/append-only: DELETE refused/);
     const { rows: [row] } = await db.knex.raw(`select actor from audit_log where id = ?`, [id]);
     expect(row.actor).not.toBe('someone else');
+  });
+});
+
+/** The database's clock now, a few milliseconds after the last write (entries are stamped with their transaction's start). */
+async function dbNow(): Promise<string> {
+  await new Promise((r) => setTimeout(r, 5));
+  const { rows: [r] } = await db.knex.raw(`select clock_timestamp() as t`);
+  await new Promise((r) => setTimeout(r, 5));
+  return new Date(r.t).toISOString();
+}
+
+/** An event in `community` (street and district from its code), straight into the table; its id. */
+async function insertEvent(community: string, externalId: string): Promise<number> {
+  const { rows: [e] } = await db.knex.raw(
+    `insert into events (external_id, type, occurred_at, source, community_code, street_code, district_code, geom)
+     values (?, 'fire', now(), 'audit-test', ?, ?, ?, ST_SetSRID(ST_MakePoint(118.91, 32.105), 4326)) returning id`,
+    [externalId, community, `${community.slice(0, 9)}000`, `${community.slice(0, 6)}000000`]);
+  return Number(e.id);
+}
+
+describe('plans: publish and archive', () => {
+  it('when a draft is published, then plan.publish records draft → published; publishing a second plan of the layer records the first archived; a refused publish records nothing', async () => {
+    const p = await buildPlan(db.knex, o);
+    const plan = (await call('GET', `/api/plans/${p.planId}`)).body;
+    const res = await call('POST', `/api/plans/${p.planId}/publish`);
+    expect(res.status).toBe(200);
+    const [published] = await rowsOf(res.requestId);
+    expect(await rowsOf(res.requestId)).toHaveLength(1);
+    expect(published).toMatchObject({ action: 'plan.publish', entity: 'plan', entity_id: String(p.planId), area_code: '320113002000', actor: adminActor });
+    expect(published.before).toEqual({ status: 'draft', version: plan.version });
+    expect(published.after).toMatchObject({ status: 'published', version: res.body.plan.version, publishedAt: res.body.plan.published_at, archived: [] });
+
+    const { rows: [second] } = await db.knex.raw(
+      `insert into grid_plans (layer_id, name, status, area_code) select layer_id, 'second', 'draft', area_code from grid_plans where id = ? returning id`, [p.planId]);
+    const again = await call('POST', `/api/plans/${second.id}/publish`);
+    expect(again.status).toBe(200);
+    const rows = await rowsOf(again.requestId);
+    expect(rows.map((r) => [r.action, r.entity_id, r.before.status, r.after.status])).toEqual([
+      ['plan.archive', String(p.planId), 'published', 'archived'],
+      ['plan.publish', String(second.id), 'draft', 'published'],
+    ]);
+    expect(rows[0].after.replacedBy).toBe(second.id);
+    expect(rows[1].after.archived).toEqual([p.planId]);
+
+    const before = await auditCount();
+    const refused = await call('POST', `/api/plans/${p.planId}/publish`);
+    expect(refused.status).toBe(409);
+    expect(await auditCount()).toBe(before);
+  });
+});
+
+describe('event status', () => {
+  it('when an event moves a step, then event.status records the status before and after and the note, in the event\'s community; a refused step records nothing', async () => {
+    const id = await insertEvent(NW, 'status-1');
+    const res = await call('PATCH', `/api/events/${id}/status`, { status: 'verified', note: '已核实' });
+    expect(res.status).toBe(200);
+    expect(await rowsOf(res.requestId)).toEqual([expect.objectContaining({
+      action: 'event.status', entity: 'event', entity_id: String(id), area_code: NW, actor: adminActor,
+      before: { status: 'received' }, after: { status: 'verified', note: '已核实' },
+    })]);
+    const before = await auditCount();
+    const skipped = await call('PATCH', `/api/events/${id}/status`, { status: 'handled' });
+    expect(skipped.status).toBe(409);
+    expect(await auditCount()).toBe(before);
+  });
+});
+
+describe('imports', () => {
+  const square = (x: number, y: number, d = 0.001) => ({ type: 'Polygon', coordinates: [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]] });
+  const point = (x: number, y: number) => ({ type: 'Point', coordinates: [x, y] });
+  const fc = (features: { geometry: unknown; properties: Record<string, unknown> }[]) =>
+    ({ type: 'FeatureCollection', features: features.map((f) => ({ type: 'Feature', ...f })) });
+  const post = (target: string, body: unknown, query = '') => call('POST', `/api/import/${target}${query}`, body, http, 'application/geo+json');
+
+  it('when areas are imported, then each area gets an area.import entry with what was written', async () => {
+    const res = await post('areas', fc([
+      { geometry: square(119.0, 32.0), properties: { code: '320114001001', name: '甲社区', level: 'community' } },
+      { geometry: square(119.01, 32.0), properties: { code: '320114001002', name: '乙社区', level: 'community' } },
+    ]));
+    expect(res.status).toBe(201);
+    const rows = await rowsOf(res.requestId);
+    expect(rows.map((r) => [r.action, r.entity, r.entity_id, r.area_code, r.before])).toEqual([
+      ['area.import', 'area', '320114001001', '320114001001', null],
+      ['area.import', 'area', '320114001002', '320114001002', null],
+    ]);
+    expect(rows[1].after).toMatchObject({ code: '320114001002', name: '乙社区', level: 'community', parentCode: null, importId: res.body.importId });
+  });
+
+  it('when address points are imported, then one summary entry per community holds the count', async () => {
+    const res = await post('address_points', fc([
+      { geometry: point(118.901, 32.106), properties: { id: 'ap-1', households: 2, area_code: NW } },
+      { geometry: point(118.902, 32.106), properties: { id: 'ap-2', households: 3, area_code: NW } },
+      { geometry: point(118.901, 32.101), properties: { id: 'ap-3', households: 1, area_code: SW } },
+    ]));
+    expect(res.status).toBe(201);
+    const rows = await rowsOf(res.requestId);
+    expect(rows.map((r) => [r.action, r.entity, r.entity_id, r.area_code, r.after.count, r.after.of])).toEqual([
+      ['address_points.import', 'import', String(res.body.importId), NW, 2, 3],
+      ['address_points.import', 'import', String(res.body.importId), SW, 1, 3],
+    ]);
+  });
+
+  it('when grids are imported into a new layer, then the layer, the plan and each grid are recorded; a refused import records nothing', async () => {
+    const res = await post('grids', fc([
+      { geometry: square(118.901, 32.106, 0.0005), properties: { code: 'G-1', area_code: NW } },
+      { geometry: square(118.902, 32.101, 0.0005), properties: { code: 'G-2', area_code: SW, name: '二号' } },
+    ]), '?layer=audit-imported&kind=police');
+    expect(res.status).toBe(201);
+    const rows = await rowsOf(res.requestId);
+    const { rows: [plan] } = await db.knex.raw(`select p.id, p.layer_id from grid_plans p join grid_layers l on l.id = p.layer_id where l.name = 'audit-imported'`);
+    expect(rows.map((r) => [r.action, r.entity, r.entity_id, r.area_code])).toEqual([
+      ['layer.create', 'layer', String(plan.layer_id), null],
+      ['plan.create', 'plan', String(plan.id), null],
+      ['grid.import', 'grid', `${plan.id}:G-1`, NW],
+      ['grid.import', 'grid', `${plan.id}:G-2`, SW],
+    ]);
+    expect(rows[3].after).toMatchObject({ code: 'G-2', kind: 'police', name: '二号', planId: plan.id, importId: res.body.importId });
+
+    const before = await auditCount();
+    const refused = await post('grids', fc([{ geometry: square(118.903, 32.106, 0.0005), properties: { code: 'G-3', area_code: '320113009999' } }]), '?layer=audit-imported-2&kind=police');
+    expect(refused.status).toBe(400);
+    expect(await auditCount()).toBe(before);
+  });
+});
+
+describe('GET /api/audit', () => {
+  let t0: string, t1: string;
+  let plan: number;
+  let neEvent: number;
+  let streetPlanner: Http;
+  let viewer: Http;
+  const STREET = '320113002000';
+
+  beforeAll(async () => {
+    t0 = await dbNow();
+    plan = (await buildPlan(db.knex, o)).planId;
+    expect((await call('POST', `/api/plans/${plan}/edits`, splitA())).status).toBe(201);
+    expect((await call('POST', `/api/plans/${plan}/edits`, { op: 'merge', grids: [code.E, code.F] })).status).toBe(201);
+    expect((await call('POST', `/api/plans/${plan}/undo`)).status).toBe(200);
+    t1 = await dbNow();
+    neEvent = await insertEvent(NE, 'status-ne');
+    expect((await call('PATCH', `/api/events/${neEvent}/status`, { status: 'verified' })).status).toBe(200);
+    streetPlanner = await serveApp(db, {}, { as: 'planner', areaCode: STREET });
+    viewer = await serveApp(db, {}, { as: 'viewer' });
+  });
+  afterAll(async () => {
+    await streetPlanner?.close();
+    await viewer?.close();
+  });
+
+  const list = async (query: string, through: Http = http) => {
+    const res = await call('GET', `/api/audit?${query}`, undefined, through);
+    expect(res.status).toBe(200);
+    return res.body as { total: number; limit: number; offset: number; entries: any[] };
+  };
+
+  it('when filtered by area, then only entries in that area\'s subtree are answered, newest first', async () => {
+    const community = await list(`area=${SW}&limit=1000`);
+    expect(community.entries.length).toBeGreaterThanOrEqual(3); // the merge of E and F (2), its undo (2)
+    expect(community.entries.every((e) => e.areaCode === SW)).toBe(true);
+    const ids = community.entries.map((e) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(community.entries[0]).toMatchObject({ action: 'grid.undo', entity: 'grid', actor: adminActor });
+
+    const street = await list(`area=${STREET}&limit=1000`);
+    const areas = new Set(street.entries.map((e) => e.areaCode));
+    expect(areas.has(NW) && areas.has(SW)).toBe(true);
+    expect([...areas].every((a) => a.startsWith('320113002'))).toBe(true);
+    expect(street.total).toBe(street.entries.length);
+  });
+
+  it('when filtered by time, then only entries stamped in [from, to) are answered', async () => {
+    const window = await list(`from=${t0}&to=${t1}&limit=1000`);
+    expect(window.entries.map((e) => e.action).sort()).toEqual(['grid.merge', 'grid.merge', 'grid.split', 'grid.split', 'grid.undo', 'grid.undo']);
+    expect(window.entries.every((e) => e.at >= t0 && e.at < t1)).toBe(true);
+    const later = await list(`from=${t1}&entity=event&limit=1000`);
+    expect(later.entries.map((e) => [e.action, e.entityId, e.areaCode])).toEqual([['event.status', String(neEvent), NE]]);
+  });
+
+  it('when filtered by entity, id and action, then those match; a grid\'s history is also at /api/plans/:id/grids/:code/history', async () => {
+    const a = await list(`entity=grid&entityId=${plan}:${code.A}`);
+    expect(a.entries.map((e) => e.action)).toEqual(['grid.split']);
+    const merges = await list(`action=grid.merge&from=${t0}`);
+    expect(merges.entries.map((e) => e.entityId).sort()).toEqual([`${plan}:${code.E}`, `${plan}:${code.F}`]);
+    const family = await list(`action=grid.*&from=${t0}&to=${t1}`);
+    expect(family.total).toBe(6);
+    const history = await call('GET', `/api/plans/${plan}/grids/${code.F}/history`);
+    expect(history.status).toBe(200);
+    expect(history.body.entries.map((e: any) => [e.action, e.before === null, e.after === null])).toEqual([['grid.undo', true, false], ['grid.merge', false, true]]);
+  });
+
+  it('when paged, then limit and offset cut the newest-first list and total counts all', async () => {
+    const all = await list(`from=${t0}&to=${t1}`);
+    const page = await list(`from=${t0}&to=${t1}&limit=2&offset=2`);
+    expect(page).toMatchObject({ total: all.total, limit: 2, offset: 2 });
+    expect(page.entries.map((e) => e.id)).toEqual(all.entries.slice(2, 4).map((e) => e.id));
+  });
+
+  it('when a street-scoped planner asks, then it sees its street\'s entries only: not another street\'s, not those with no area', async () => {
+    const admin = await list('limit=1000');
+    expect(admin.entries.some((e) => e.areaCode === null)).toBe(true); // the tokens made by serveApp
+    expect(admin.entries.some((e) => e.areaCode === NE)).toBe(true);
+    const scoped = await list('limit=1000', streetPlanner);
+    expect(scoped.entries.length).toBeGreaterThan(0);
+    expect(scoped.entries.every((e) => e.areaCode?.startsWith('320113002'))).toBe(true);
+    expect(scoped.total).toBe(admin.entries.filter((e) => e.areaCode?.startsWith('320113002')).length);
+    expect((await list(`area=${NE}`, streetPlanner)).entries).toEqual([]);
+    expect((await call('GET', `/api/plans/${plan}/grids/${code.F}/history`, undefined, streetPlanner)).body.entries).toHaveLength(2);
+  });
+
+  it('when the caller lacks audit:read or the query is bad, then 403 or 400 naming the parameter', async () => {
+    const denied = await call('GET', '/api/audit', undefined, viewer);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error).toMatchObject({ code: 'forbidden', details: { permission: 'audit:read' } });
+    const badTime = await call('GET', '/api/audit?from=yesterday');
+    expect(badTime.status).toBe(400);
+    expect(badTime.body.error).toMatchObject({ code: 'invalid_query', message: expect.stringContaining("'from'") });
+    const tooMany = await call('GET', '/api/audit?limit=100000');
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.message).toContain('MAX_PAGE_SIZE');
+    expect((await call('GET', '/api/audit?area=32011300')).status).toBe(400);
+  });
+});
+
+describe('partition', () => {
+  let pdb: Db;
+  let papp: Http;
+  beforeAll(async () => {
+    pdb = await createTestDb();
+    const all = JSON.parse(readFileSync('test/fixtures/partition/block-grid/in.geojson', 'utf8')) as FeatureCollection;
+    for (const target of ['areas', 'barriers', 'address_points'] as ImportTarget[]) {
+      await importFeatures(pdb, target, { type: 'FeatureCollection', features: all.features.filter((f) => f.properties?.target === target) }, {});
+    }
+    papp = await serveApp(pdb);
+  });
+  afterAll(async () => {
+    await papp?.close();
+    await pdb?.close();
+  });
+
+  it('when an area is partitioned, then the new layer and plan are recorded, the plan with the partition\'s figures, by the caller under its request id', async () => {
+    const res = await call('POST', '/api/planning/partition', { areaCode: '320113001001', layer: 'audit-partition', plan: 'first' }, papp);
+    expect(res.status).toBe(202);
+    let job: JobView;
+    for (;;) {
+      job = (await call('GET', `/api/jobs/${res.body.id}`, undefined, papp)).body;
+      if (job.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(job.status).toBe('done');
+    const result = job.result as { planId: number; layerId: number; grids: number; households: number };
+    const { rows } = await pdb.knex.raw(`select * from audit_log where request_id = ? order by id`, [res.requestId]);
+    const { rows: [t] } = await pdb.knex.raw(`select id from api_tokens where name = 'tests-admin'`);
+    expect(rows.map((r: any) => [r.action, r.entity_id, r.area_code, r.actor])).toEqual([
+      ['layer.create', String(result.layerId), '320113001001', `token:${t.id}:tests-admin`],
+      ['plan.create', String(result.planId), '320113001001', `token:${t.id}:tests-admin`],
+    ]);
+    expect(rows[1].after).toMatchObject({ name: 'first', status: 'draft', by: 'partition', grids: result.grids, households: result.households });
   });
 });
