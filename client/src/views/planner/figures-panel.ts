@@ -4,6 +4,7 @@ import { formatNumber, onLocaleChange, t, type MessageKey } from '../../i18n';
 import { element } from '../dom';
 import { numberCell } from '../fields';
 import { formatCompactness } from '../format';
+import { GridHistory } from './grid-history';
 
 const SQUARE_METRES_PER_KM2 = 1_000_000;
 
@@ -31,14 +32,24 @@ const PHASE_TITLES: Record<Phase, MessageKey> = {
 /**
  * A card over the map with the figures of the grids in play: households (against the target),
  * population, area and Polsby-Popper compactness; for an edit, the grids before and after it with
- * totals, so a merge shows the two grids adding up to one.
+ * totals, so a merge shows the two grids adding up to one. A single selected grid also shows its
+ * history from the audit trail.
  */
 export class FiguresPanel {
   readonly element = element('aside', 'map-card figures-panel');
   private readonly closeButton = element('button', 'map-card-close', '×');
   private view: FiguresView | null = null;
+  private readonly history: GridHistory;
 
-  constructor() {
+  /**
+   * @param openPlan the plan the grids belong to, for the history of a single selected grid
+   * @param historyPermitted whether the user may read the audit trail (audit:read)
+   */
+  constructor(
+    private readonly openPlan: () => { id: number; version: number } | null = () => null,
+    historyPermitted?: () => boolean,
+  ) {
+    this.history = new GridHistory(historyPermitted);
     this.closeButton.type = 'button';
     this.closeButton.addEventListener('click', () => this.show(null));
     this.element.id = 'planner-figures';
@@ -53,6 +64,8 @@ export class FiguresPanel {
 
   show(view: FiguresView | null): void {
     this.view = view && (view.kind !== 'selection' || view.grids.length > 0) ? view : null;
+    const single = this.view?.kind === 'selection' && this.view.grids.length === 1 ? this.view.grids[0].code : null;
+    this.history.show(single === null ? null : this.openPlan(), single);
     this.render();
   }
 
@@ -64,7 +77,7 @@ export class FiguresPanel {
     const title = view.kind === 'selection' ? t('planner.figures.title') : view.title();
     const sections =
       view.kind === 'selection'
-        ? [figuresTable('current', view.grids)]
+        ? [figuresTable('current', view.grids), this.history.element]
         : [figuresTable('before', view.before), figuresTable('after', view.after), ...microNote(view)];
     this.closeButton.title = t('planner.figures.close');
     this.closeButton.setAttribute('aria-label', t('planner.figures.close'));

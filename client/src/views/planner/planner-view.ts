@@ -60,7 +60,7 @@ export class PlannerView implements MapView {
     this.renderMap();
   });
   private readonly tabs: Tabs<PlannerTab>;
-  private readonly figures = new FiguresPanel();
+  private readonly figures = new FiguresPanel(() => this.session.open?.plan ?? null);
   private readonly legend = new BalanceLegend();
   private readonly tooltip: FeatureTooltip;
 
