@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
+import { EVERYWHERE, scopeSql, type Scope } from '../auth/scope';
 import type { HexWkb } from '../geo/hex-wkb';
 import { oneRow } from '../db/rows';
 import { notFound } from '../http/errors';
+import { geomInScopeSql } from './hazards.repo';
 import type { RingExposure } from './hazards.schema';
 
 /** The plan whose grids exposure is counted in: the one asked for, else the published comprehensive plan. */
@@ -23,22 +25,26 @@ export async function exposurePlan(knex: Knex, planId?: number): Promise<number 
  * counted from the address points actually inside — a grid half inside counts the households
  * of its address points that are, not half of its total. Distances are geodesic metres
  * (geography); a bounding box in degrees, widened for the latitude, lets the GiST index in.
+ * A bounded scope counts only the address points within its area and names only its grids.
  */
-export async function ringExposure(knex: Knex, source: HexWkb, ringsM: number[], planId: number | null): Promise<RingExposure[]> {
+export async function ringExposure(knex: Knex, source: HexWkb, ringsM: number[], planId: number | null, scope: Scope = EVERYWHERE): Promise<RingExposure[]> {
   const maxM = Math.max(...ringsM);
+  const pointsWithin = geomInScopeSql('p.geom', scope);
+  const gridsWithin = scopeSql('g.area_code', scope);
   const row = await oneRow<{ r: { points: { d: number; h: number; p: number; grid: string | null }[] } }>(knex,
     `with s as (select ?::geometry as g),
      box as (select ST_Expand(g, ? / (111320.0 * cos(radians(least(89, abs(ST_Y(ST_Centroid(g))) + ? / 110574.0)))) + 1e-9, ? / 110574.0 + 1e-9) as b from s),
      pts as (
        select p.id, p.households, coalesce(p.population, 0) as population, ST_Distance(p.geom::geography, s.g::geography) as d, p.geom
-       from address_points p, s, box where p.geom && box.b
+       from address_points p, s, box where p.geom && box.b and ${pointsWithin.sql}
      ),
      near as (
-       select pts.*, (select g.code from grids g where g.plan_id = ? and g.kind in ('comprehensive', 'dedicated') and g.geom && pts.geom and ST_Covers(g.geom, pts.geom) order by g.code limit 1) as grid
+       select pts.*, (select g.code from grids g where g.plan_id = ? and g.kind in ('comprehensive', 'dedicated') and g.geom && pts.geom and ST_Covers(g.geom, pts.geom)
+                        and ${gridsWithin.sql} order by g.code limit 1) as grid
        from pts where d <= ?
      )
      select json_build_object('points', coalesce(json_agg(json_build_object('d', d, 'h', households, 'p', population, 'grid', grid)), '[]'::json)) as r from near`,
-    [source, maxM, maxM, maxM, planId ?? -1, maxM],
+    [source, maxM, maxM, maxM, ...pointsWithin.bindings, planId ?? -1, ...gridsWithin.bindings, maxM],
     'measuring the hazard rings',
   );
   const points = row.r.points;

@@ -1,16 +1,31 @@
 import type { Knex } from 'knex';
+import { EVERYWHERE, scopeSql, type Scope } from '../auth/scope';
+import { geomInScopeSql } from '../hazards/hazards.repo';
 import { oneRow } from '../db/rows';
 import type { GridOutside } from './reach.schema';
 import type { RoadEdge } from './road-isochrone';
 
 export interface ResponsePoint { id: number; kind: string; name: string | null; lng: number; lat: number }
 
-export async function responsePoints(knex: Knex, kinds?: string[]): Promise<ResponsePoint[]> {
+/** The response points in the scope (by location), of the kinds given (default all), by id. */
+export async function responsePoints(knex: Knex, kinds?: string[], scope: Scope = EVERYWHERE): Promise<ResponsePoint[]> {
+  const within = geomInScopeSql('r.geom', scope);
   const { rows } = await knex.raw(
-    `select id::int as id, kind, name, ST_X(geom) as lng, ST_Y(geom) as lat from response_points
-     where (?::text[] is null or kind = any(?::text[])) order by id`,
-    [kinds ?? null, kinds ?? null],
+    `select r.id::int as id, r.kind, r.name, ST_X(r.geom) as lng, ST_Y(r.geom) as lat from response_points r
+     where (cast(? as text[]) is null or r.kind = any(cast(? as text[]))) and ${within.sql} order by r.id`,
+    [kinds ?? null, kinds ?? null, ...within.bindings],
   );
+  return rows;
+}
+
+export interface ResponsePointFeatureRow { id: number; ext_id: string | null; kind: string; name: string | null; properties: Record<string, unknown>; geometry: unknown }
+
+/** The response points in the scope (by location) with their properties and GeoJSON geometry (7 decimals), by id. */
+export async function responsePointFeatures(knex: Knex, scope: Scope): Promise<ResponsePointFeatureRow[]> {
+  const within = geomInScopeSql('r.geom', scope);
+  const { rows } = await knex.raw(
+    `select r.id::int as id, r.ext_id, r.kind, r.name, r.properties, ST_AsGeoJSON(r.geom, 7)::json as geometry from response_points r where ${within.sql} order by r.id`,
+    within.bindings);
   return rows;
 }
 
@@ -62,15 +77,18 @@ export async function reachAreas(knex: Knex, srid: number, origins: [number, num
 
 /**
  * The plan's comprehensive and dedicated grids not wholly within `area` (GeoJSON), with the
- * share of their area inside and the households at their address points outside.
+ * share of their area inside and the households at their address points outside. A bounded
+ * scope checks only its grids (by `grids.area_code`).
  */
-export async function gridsOutside(knex: Knex, planId: number, area: unknown): Promise<{ total: number; outside: GridOutside[] }> {
+export async function gridsOutside(knex: Knex, planId: number, area: unknown, scope: Scope = EVERYWHERE): Promise<{ total: number; outside: GridOutside[] }> {
+  // the scope's range on the grid's area code, as named bindings (this query's style)
+  const [scopeFrom, scopeTo] = scopeSql('g.area_code', scope).bindings;
   const row = await oneRow<{ total: number; outside: GridOutside[] | null }>(knex,
     `with r as (select ST_Subdivide(ST_SetSRID(ST_GeomFromGeoJSON(:area), 4326), 128) as g),
      s as (
        select g.code, g.name, g.geom, ST_Area(g.geom) as area,
               (select coalesce(sum(ST_Area(ST_Intersection(g.geom, r.g, 1e-9))), 0) from r where r.g && g.geom) as inside
-       from grids g where g.plan_id = :plan and g.kind in ('comprehensive', 'dedicated')
+       from grids g where g.plan_id = :plan and g.kind in ('comprehensive', 'dedicated') ${scopeFrom ? 'and g.area_code between :scopeFrom and :scopeTo' : ''}
      ),
      o as (
        select s.code, s.name, least(1, s.inside / s.area) as share, h.households, h.households - h.reached as outside
@@ -84,7 +102,7 @@ export async function gridsOutside(knex: Knex, planId: number, area: unknown): P
      select (select count(*)::int from s) as total,
             (select json_agg(json_build_object('code', code, 'name', name, 'households', households, 'reachShare', share, 'householdsOutside', outside)
                              order by outside desc, share, code) from o) as outside`,
-    { area: JSON.stringify(area), plan: planId },
+    { area: JSON.stringify(area), plan: planId, ...(scopeFrom && { scopeFrom, scopeTo }) },
     'measuring the grids outside the reach');
   return { total: row.total, outside: row.outside ?? [] };
 }

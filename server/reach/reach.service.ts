@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { EVERYWHERE, type Scope } from '../auth/scope';
 import { utmSrid } from '../geo/utm';
 import { badRequest } from '../http/errors';
 import { exposurePlan } from '../hazards/exposure.repo';
@@ -11,11 +12,12 @@ import { networkDistances, reachedStretches } from './road-isochrone';
  * each time, along the loaded roads (network distance at the road speed, plus `offRoadM`
  * either side of a reached road) or, without roads or when asked, in a straight line at the
  * straight-line speed; and the plan's grids left outside the longest reach. With no response
- * points, nothing is reached.
+ * points, nothing is reached. A bounded scope starts from the response points in its area only
+ * and checks only its grids (the roads between are everyone's).
  */
-export async function reach(knex: Knex, q: ReachQuery): Promise<ReachAnswer> {
+export async function reach(knex: Knex, q: ReachQuery, scope: Scope = EVERYWHERE): Promise<ReachAnswer> {
   const minutes = q.minutes ?? DEFAULT_MINUTES;
-  const points = await responsePoints(knex, q.kinds);
+  const points = await responsePoints(knex, q.kinds, scope);
   const edges = q.mode === 'straight' ? [] : await roadEdges(knex);
   if (q.mode === 'road' && !edges.length) throw badRequest('no_roads', "mode 'road' needs roads: import barriers of class road, or use mode 'straight'");
   const mode = edges.length ? 'road' : 'straight';
@@ -38,7 +40,7 @@ export async function reach(knex: Knex, q: ReachQuery): Promise<ReachAnswer> {
 
   const planId = await exposurePlan(knex, q.plan);
   const longest = areas[areas.length - 1];
-  const grids = planId === null ? { total: 0, outside: [] } : await gridsOutside(knex, planId, longest.geometry);
+  const grids = planId === null ? { total: 0, outside: [] } : await gridsOutside(knex, planId, longest.geometry, scope);
   return {
     mode, speedKmh, offRoadM: mode === 'road' ? q.offRoadM : null, minutes, points: points.length, planId,
     areas: {
