@@ -28,9 +28,8 @@ const schema = z.object({
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true')
     .describe('seed the Qixia demo district on first start when the database is empty'),
   BASEMAP_URL: z.string().optional().describe('optional MapLibre style URL of a basemap on your own network'),
-  EVENT_DETAILS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true')
-    .describe('whether callers see single events and their sensitive fields; false: listings hide them and heatmaps hide or fold cells under SUPPRESS_BELOW events (roles come with access control)'),
-  SUPPRESS_BELOW: z.coerce.number().int().min(1).default(5).describe('without event details, heatmap cells with fewer events are folded into their parent or hidden'),
+  SUPPRESS_BELOW: z.coerce.number().int().min(1).default(5)
+    .describe('for callers without the permission events:read (planner, viewer), heatmap cells with fewer events are folded into their parent or hidden'),
 });
 
 export type Config = z.infer<typeof schema>;

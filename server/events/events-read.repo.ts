@@ -3,15 +3,21 @@ import { recordAudit } from '../audit/audit.repo';
 import { notFound } from '../http/errors';
 import type { z } from 'zod';
 import type { listEventsQuery } from './events.schema';
+import { EVERYWHERE, type Scope } from '../auth/scope';
+import { eventScopeSql } from './event-scope';
 
 const EVENT_COLUMNS = `e.id::int as id, e.external_id, e.source, e.type, e.severity, e.occurred_at, e.reported_at, e.status, e.attributes,
   ST_X(e.geom) as lng, ST_Y(e.geom) as lat, e.grid_code, e.grid_kind, e.micro_code, e.police_code, e.emergency_code, e.safety_code,
   e.community_code::text as community_code, e.street_code::text as street_code, e.district_code::text as district_code,
   to_hex(e.h3) as h3, e.outside, e.batch_id`;
 
-/** One event with its status history; `sensitive` fields only when `withSensitive`. */
-export async function eventDetail(knex: Knex, id: number, withSensitive: boolean) {
-  const { rows } = await knex.raw(`select ${EVENT_COLUMNS}, e.sensitive from events e where e.id = ?`, [id]);
+/**
+ * One event with its status history; `sensitive` fields only when `withSensitive`. An event
+ * outside `scope` is a 404, as if it did not exist.
+ */
+export async function eventDetail(knex: Knex, id: number, withSensitive: boolean, scope: Scope = EVERYWHERE) {
+  const within = eventScopeSql(scope);
+  const { rows } = await knex.raw(`select ${EVENT_COLUMNS}, e.sensitive from events e where e.id = ? and ${within.sql}`, [id, ...within.bindings]);
   if (!rows.length) throw notFound(`event ${id}`);
   const { sensitive, ...event } = rows[0];
   const { rows: history } = await knex.raw('select status, at, note from event_status_history where event_id = ? order by at, id', [id]);
@@ -37,10 +43,16 @@ export async function setStatus(knex: Knex, id: number, status: string, note: st
   });
 }
 
-export async function listEvents(knex: Knex, q: z.infer<typeof listEventsQuery>) {
+/** Events in `scope` matching the query, newest first, one page. */
+export async function listEvents(knex: Knex, q: z.infer<typeof listEventsQuery>, scope: Scope = EVERYWHERE) {
   const where: string[] = [];
   const args: unknown[] = [];
   const add = (sql: string, v: unknown) => { where.push(sql); args.push(v); };
+  if (scope.prefix !== '') {
+    const within = eventScopeSql(scope);
+    where.push(within.sql);
+    args.push(...within.bindings);
+  }
   if (q.grid) add('e.grid_code = ?', q.grid);
   if (q.police) add('e.police_code = ?', q.police);
   if (q.type) add('e.type = ?', q.type);

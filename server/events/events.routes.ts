@@ -1,3 +1,5 @@
+import type { Request } from 'express';
+import { actorName, principalOf, scopeOfRequest, seesDetails } from '../auth/principal';
 import type { AppDeps } from '../deps';
 import { apiRouter } from '../http/api-router';
 import { jsonBody, limitedBody } from '../http/body-limits';
@@ -7,14 +9,30 @@ import { reprojectToWgs84 } from '../import/reproject';
 import { EVENT_STATUSES } from '../db/migrations/005_events';
 import { readEventRow } from './event-row';
 import { eventDetail, listEvents, setStatus, storedId } from './events-read.repo';
+import { eventInScope, eventScopeSql } from './event-scope';
 import { insertEvents } from './events.repo';
 import { rollUp } from './rollups';
 import { assignQuery, bulkQuery, eventIdParams, listEventsQuery, singleQuery, statusBody } from './events.schema';
 import { GridIndex } from './grid-index';
-import { ingestEvents } from './ingest';
+import { ingestEvents, outsideAreaReason, type IngestArea } from './ingest';
 import { featureRecord, recordsFrom } from './record-streams';
 
-const detailsNotAllowed = () => new AppError(403, 'details_not_allowed', 'single events are not shown to this caller (EVENT_DETAILS=false); use the heatmaps');
+/** The area a caller may ingest events in (none: every area). */
+function ingestArea(req: Request): IngestArea | undefined {
+  const p = principalOf(req);
+  return p.scope.prefix ? { scope: p.scope, holder: p.kind } : undefined;
+}
+
+/**
+ * A batch as its sender or an admin may read it; anyone else gets a 404, as if it did not exist
+ * (its rejects hold the records as sent, sensitive fields and all).
+ */
+async function readableBatch(knex: AppDeps['db']['knex'], req: Request, id: number, columns: string) {
+  const p = principalOf(req);
+  const { rows } = await knex.raw(`select ${columns} from event_batches where id = ? and (created_by = ? or ?)`, [id, actorName(p), p.role === 'admin']);
+  if (!rows.length) throw notFound(`batch ${id}`);
+  return rows[0];
+}
 
 export function eventRoutes({ db, config }: AppDeps) {
   const { router, add } = apiRouter('/api');
@@ -35,7 +53,7 @@ export function eventRoutes({ db, config }: AppDeps) {
     const q = parseOr400(bulkQuery, req.query);
     const body = limitedBody(req, config.EVENT_BATCH_LIMIT_MB, 'EVENT_BATCH_LIMIT_MB');
     try {
-      const result = await ingestEvents(db.knex, await currentIndex(), recordsFrom(body, q.format), { ...q, maxRows: config.EVENT_BATCH_MAX_ROWS });
+      const result = await ingestEvents(db.knex, await currentIndex(), recordsFrom(body, q.format), { ...q, maxRows: config.EVENT_BATCH_MAX_ROWS, area: ingestArea(req) });
       res.status(result.accepted ? 201 : 200).json({ ...result, ...(result.rejected && { rejectsUrl: `/api/events/batches/${result.batchId}/rejects` }) });
     } finally {
       // stopped before the end (a limit): the rest of the body is read and dropped, so the client reads the answer
@@ -52,13 +70,23 @@ export function eventRoutes({ db, config }: AppDeps) {
     const read = 'record' in record ? readEventRow(record.record, q.crs, q.source) : record;
     if ('reason' in read) throw badRequest('invalid_event', `the event is invalid: ${read.reason}`);
     const event = { ...read.row, ...(await currentIndex()).assign(read.row.lng, read.row.lat) };
+    const area = ingestArea(req);
+    if (area && !eventInScope(area.scope, event)) {
+      throw new AppError(403, 'out_of_scope', `the event lies ${outsideAreaReason(area)}; nothing was written`, { area: area.scope.areaCode });
+    }
     const { inserted } = await db.knex.transaction(async (trx) => {
       const written = await insertEvents(trx, null, [event]);
       await rollUp(trx, { ids: written.inserted.map((r) => r.id) });
       return written;
     });
     const id = inserted[0]?.id ?? (await storedId(db.knex, event.source, event.externalId!));
-    res.status(inserted.length ? 201 : 200).json({ duplicate: !inserted.length, event: await eventDetail(db.knex, id, config.EVENT_DETAILS) });
+    const scope = scopeOfRequest(req);
+    // a re-send answers the stored event, unless the one stored under that key lies outside the caller's scope
+    const stored = await eventDetail(db.knex, id, seesDetails(req), scope).catch((e: unknown) => {
+      if (e instanceof AppError && e.status === 404) throw conflict('duplicate_out_of_scope', `an event of source '${event.source}' with external id '${event.externalId}' is stored outside your area; nothing was written`);
+      throw e;
+    });
+    res.status(inserted.length ? 201 : 200).json({ duplicate: !inserted.length, event: stored });
   });
 
   add({ method: 'get', path: '/events/assign', access: 'areas:read', summary: 'Dispatch answer without storing: the grid, police grid, emergency and safety grid and areas a point falls in', tag: 'events', query: assignQuery }, async (req, res) => {
@@ -67,40 +95,37 @@ export function eventRoutes({ db, config }: AppDeps) {
     res.json({ lng, lat, ...(await currentIndex()).assign(lng, lat) });
   });
 
-  add({ method: 'get', path: '/events/batches/:id', access: 'events:write', summary: 'One ingest batch: rows, accepted, duplicates, rejected', tag: 'events' }, async (req, res) => {
+  add({ method: 'get', path: '/events/batches/:id', access: 'events:write', summary: 'One ingest batch: rows, accepted, duplicates, rejected (its sender or an admin only)', tag: 'events' }, async (req, res) => {
     const { id } = parseOr400(eventIdParams, req.params, 'path');
-    const { rows } = await db.knex.raw('select id, source, format, crs, mode, rows, accepted, duplicates, rejected, created_at from event_batches where id = ?', [id]);
-    if (!rows.length) throw notFound(`batch ${id}`);
-    res.json(rows[0]);
+    res.json(await readableBatch(db.knex, req, id, 'id, source, format, crs, mode, rows, accepted, duplicates, rejected, created_by, created_at'));
   });
 
-  add({ method: 'get', path: '/events/batches/:id/rejects', access: 'events:write', summary: "A batch's rejected rows as CSV: row, reason, record", tag: 'events', produces: 'text/csv' }, async (req, res) => {
+  add({ method: 'get', path: '/events/batches/:id/rejects', access: 'events:write', summary: "A batch's rejected rows as CSV: row, reason, record (its sender or an admin only)", tag: 'events', produces: 'text/csv' }, async (req, res) => {
     const { id } = parseOr400(eventIdParams, req.params, 'path');
-    const { rows } = await db.knex.raw('select rejects_csv from event_batches where id = ?', [id]);
-    if (!rows.length) throw notFound(`batch ${id}`);
-    res.type('text/csv; charset=utf-8').attachment(`rejects-${id}.csv`).send(rows[0].rejects_csv ?? '\ufeffrow,reason,record\r\n');
+    const batch = await readableBatch(db.knex, req, id, 'rejects_csv');
+    res.type('text/csv; charset=utf-8').attachment(`rejects-${id}.csv`).send(batch.rejects_csv ?? '\ufeffrow,reason,record\r\n');
   });
 
-  add({ method: 'get', path: '/events', access: 'events:read', summary: 'Events by grid, police grid, type and time, newest first, paged (details only where allowed)', tag: 'events', query: listEventsQuery }, async (req, res) => {
-    if (!config.EVENT_DETAILS) throw detailsNotAllowed();
-    res.json(await listEvents(db.knex, parsePagedOr400(listEventsQuery, req.query, config.MAX_PAGE_SIZE)));
+  add({ method: 'get', path: '/events', access: 'events:read', summary: "Events in the caller's area by grid, police grid, type and time, newest first, paged", tag: 'events', query: listEventsQuery }, async (req, res) => {
+    res.json(await listEvents(db.knex, parsePagedOr400(listEventsQuery, req.query, config.MAX_PAGE_SIZE), scopeOfRequest(req)));
   });
 
-  add({ method: 'get', path: '/events/:id', access: 'events:read', summary: 'One event with its assignment and status history (sensitive fields only where allowed)', tag: 'events' }, async (req, res) => {
+  add({ method: 'get', path: '/events/:id', access: 'events:read', summary: "One event in the caller's area with its assignment, sensitive fields and status history", tag: 'events' }, async (req, res) => {
     const { id } = parseOr400(eventIdParams, req.params, 'path');
-    if (!config.EVENT_DETAILS) throw detailsNotAllowed();
-    res.json(await eventDetail(db.knex, id, true));
+    res.json(await eventDetail(db.knex, id, true, scopeOfRequest(req)));
   });
 
   add({ method: 'patch', path: '/events/:id/status', access: 'events:status', summary: 'Moves an event one step along 接单 → 核单 → 派单 → 办单 → 交单 → 评单, recording the step', tag: 'events' }, async (req, res) => {
     const { id } = parseOr400(eventIdParams, req.params, 'path');
     const body = parseOr400(statusBody, req.body ?? {}, 'body');
-    const { rows } = await db.knex.raw('select status from events where id = ?', [id]);
+    const scope = scopeOfRequest(req);
+    const within = eventScopeSql(scope);
+    const { rows } = await db.knex.raw(`select status from events e where e.id = ? and ${within.sql}`, [id, ...within.bindings]);
     if (!rows.length) throw notFound(`event ${id}`);
     const from = EVENT_STATUSES.indexOf(rows[0].status), to = EVENT_STATUSES.indexOf(body.status);
     if (to !== from + 1) throw conflict('invalid_transition', `event ${id} is '${rows[0].status}'; the next step is '${EVENT_STATUSES[from + 1] ?? 'none (evaluated is the last)'}', not '${body.status}'`);
     await setStatus(db.knex, id, body.status, body.note ?? null);
-    res.json(await eventDetail(db.knex, id, config.EVENT_DETAILS));
+    res.json(await eventDetail(db.knex, id, seesDetails(req), scope));
   });
   return router;
 }

@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
+import type { Scope } from '../auth/scope';
 import { AppError } from '../http/errors';
+import { currentContext } from '../http/request-context';
 import type { ImportCrs } from '../import/import.schema';
 import { readEventRow } from './event-row';
+import { eventInScope } from './event-scope';
 import { insertEvents, type AssignedEvent } from './events.repo';
 import { rollUp } from './rollups';
 import type { GridIndex } from './grid-index';
@@ -16,6 +19,15 @@ const CHUNK = 5000;
 const LISTED_REJECTS = 100;
 
 export interface Reject { row: number; reason: string; raw: string }
+
+/**
+ * The area a sender may write events in, and what to call the sender in a reject ("outside the
+ * area 320113000000 of this token").
+ */
+export interface IngestArea { scope: Scope; holder: 'token' | 'user' }
+
+/** The reason of an event rejected for lying outside the sender's area. */
+export const outsideAreaReason = (area: IngestArea) => `outside the area ${area.scope.areaCode} of this ${area.holder}`;
 
 export interface IngestResult {
   batchId: number | null;
@@ -34,12 +46,15 @@ export interface IngestResult {
  * every reject (row number, reason, the record) as a CSV file on the batch. Re-sending a batch
  * writes no duplicates: events are unique per (source, external_id). More than `maxRows` records
  * (EVENT_BATCH_MAX_ROWS) stop the reading with a 413 in either mode, and nothing is written.
+ * With `area` (a sender scoped to an area), events assigned outside it are rejected rows like any
+ * bad row; in mode `all` a batch whose only faults are such rows is a 403 out_of_scope listing them.
+ * The batch records who sent it (the actor of the request context), whose alone its rejects are.
  */
 export async function ingestEvents(
   knex: Knex,
   index: GridIndex,
   records: AsyncIterable<NumberedRecord>,
-  opts: { format: EventFormat; crs: ImportCrs; mode: IngestMode; source: string; maxRows?: number; onProgress?: (rows: number) => void },
+  opts: { format: EventFormat; crs: ImportCrs; mode: IngestMode; source: string; maxRows?: number; area?: IngestArea; onProgress?: (rows: number) => void },
 ): Promise<IngestResult> {
   const result: IngestResult = { batchId: null, rows: 0, accepted: 0, duplicates: 0, rejected: 0, outside: 0, rejects: [] };
   const allRejects: Reject[] = [];
@@ -49,8 +64,10 @@ export async function ingestEvents(
     // batch is bounded by EVENT_BATCH_MAX_ROWS, not by the interactive STATEMENT_TIMEOUT_MS
     await trx.raw('set local statement_timeout = 0');
     const { rows: [batch] } = await trx.raw(
-      `insert into event_batches (source, format, crs, mode, rows, accepted, duplicates, rejected) values (?, ?, ?, ?, 0, 0, 0, 0) returning id`,
-      [opts.source, opts.format, opts.crs, opts.mode]);
+      `insert into event_batches (source, format, crs, mode, rows, accepted, duplicates, rejected, created_by) values (?, ?, ?, ?, 0, 0, 0, 0, ?) returning id`,
+      [opts.source, opts.format, opts.crs, opts.mode, currentContext().actor]);
+    const area = opts.area?.scope.prefix ? opts.area : null;
+    let outsideArea = 0;
     let chunk: AssignedEvent[] = [];
     // one chunk is written while the next is read and assigned: the database and node work side by side
     let writing: Promise<void> = Promise.resolve();
@@ -79,7 +96,13 @@ export async function ingestEvents(
         allRejects.push({ row: item.row, reason: read.reason, raw: 'raw' in item ? item.raw : JSON.stringify(item.record) });
         continue;
       }
-      chunk.push({ ...read.row, ...index.assign(read.row.lng, read.row.lat) });
+      const event = { ...read.row, ...index.assign(read.row.lng, read.row.lat) };
+      if (area && !eventInScope(area.scope, event)) {
+        outsideArea++;
+        allRejects.push({ row: item.row, reason: outsideAreaReason(area), raw: 'raw' in item ? item.raw : JSON.stringify(item.record) });
+        continue;
+      }
+      chunk.push(event);
       if (chunk.length >= CHUNK) await flush();
     }
     await flush();
@@ -87,6 +110,10 @@ export async function ingestEvents(
     if (result.accepted) await rollUp(trx, { batchId: batch.id });
     result.rejected = allRejects.length;
     result.rejects = allRejects.slice(0, LISTED_REJECTS);
+    if (opts.mode === 'all' && allRejects.length && outsideArea === allRejects.length) {
+      throw new AppError(403, 'out_of_scope', `${outsideArea} of ${result.rows} events lie outside the area ${area!.scope.areaCode} of this ${area!.holder} (first: row ${allRejects[0].row}); nothing was written`,
+        { rejects: result.rejects, rejected: allRejects.length, area: area!.scope.areaCode });
+    }
     if (opts.mode === 'all' && allRejects.length) {
       throw new AppError(400, 'invalid_events', `${allRejects.length} of ${result.rows} events are invalid (first: row ${allRejects[0].row}, ${allRejects[0].reason}); nothing was written`, { rejects: result.rejects, rejected: allRejects.length });
     }

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { EVERYWHERE, scopeSql, type Scope } from '../auth/scope';
+import { eventScopeSql } from '../events/event-scope';
 import { DECAY_EPOCH_MS } from '../events/rollups';
 import { notFound } from '../http/errors';
 import { exposurePlan } from '../hazards/exposure.repo';
@@ -14,22 +16,25 @@ export interface GridRisk extends GridRank { name: string | null; events: number
  * Risk points of every grid of a plan over a window — its events' points (type × severity ×
  * decay to the window's end) plus hazard proximity at a point inside it — ranked within its
  * street and district (平安指数 = 100 − risk index, relative to the district's riskiest grid).
- * Riskiest first; `street` keeps that street's grids, ranked as in the whole plan.
+ * Riskiest first; `street` keeps that street's grids, ranked as in the whole plan. A bounded
+ * scope ranks only its grids (by `grids.area_code`), from its events and the hazard sources in its area.
  */
-export async function gridRisk(knex: Knex, window: DayWindow, opts: { plan?: number; street?: string; types?: string[] }, model: RiskModel = DEFAULT_RISK_MODEL): Promise<{ planId: number | null; grids: GridRisk[] }> {
+export async function gridRisk(knex: Knex, window: DayWindow, opts: { plan?: number; street?: string; types?: string[] }, model: RiskModel = DEFAULT_RISK_MODEL, scope: Scope = EVERYWHERE): Promise<{ planId: number | null; grids: GridRisk[] }> {
   const planId = await exposurePlan(knex, opts.plan);
   if (planId === null) return { planId, grids: [] };
+  const gridsWithin = scopeSql('g.area_code', scope);
   const { rows: grids } = await knex.raw(
     `select g.code, g.name, s.code::text as street, s.parent_code::text as district, ST_X(ST_PointOnSurface(g.geom)) as lng, ST_Y(ST_PointOnSurface(g.geom)) as lat
      from grids g join admin_areas c on c.code = g.area_code join admin_areas s on s.code = c.parent_code
-     where g.plan_id = ? and g.kind in ('comprehensive', 'dedicated')`,
-    [planId]);
+     where g.plan_id = ? and g.kind in ('comprehensive', 'dedicated') and ${gridsWithin.sql}`,
+    [planId, ...gridsWithin.bindings]);
+  const eventsWithin = eventScopeSql(scope);
   const { rows: sums } = await knex.raw(
-    `select grid_code, type, severity, count(*)::int as n,
-            sum(power(2, (extract(epoch from occurred_at) * 1000 - ?) / ? / ?)) as growth
-     from events where occurred_at >= ? and occurred_at < ? and grid_code is not null ${opts.types ? 'and type = any(?::text[])' : ''}
+    `select e.grid_code, e.type, e.severity, count(*)::int as n,
+            sum(power(2, (extract(epoch from e.occurred_at) * 1000 - ?) / ? / ?)) as growth
+     from events e where e.occurred_at >= ? and e.occurred_at < ? and e.grid_code is not null and ${eventsWithin.sql} ${opts.types ? 'and e.type = any(?::text[])' : ''}
      group by 1, 2, 3`,
-    [DECAY_EPOCH_MS, DAY_MS, model.halfLifeDays, cstMidnight(window.from), cstMidnight(window.to), ...(opts.types ? [opts.types] : [])]);
+    [DECAY_EPOCH_MS, DAY_MS, model.halfLifeDays, cstMidnight(window.from), cstMidnight(window.to), ...eventsWithin.bindings, ...(opts.types ? [opts.types] : [])]);
   const decayAtEnd = 2 ** (-(Date.parse(cstMidnight(window.to)) - DECAY_EPOCH_MS) / DAY_MS / model.halfLifeDays);
   const byGrid = new Map<string, { points: number; events: number }>();
   for (const s of sums as { grid_code: string; type: string; severity: number; n: number; growth: number }[]) {
@@ -39,7 +44,7 @@ export async function gridRisk(knex: Knex, window: DayWindow, opts: { plan?: num
     g.events += s.n;
     byGrid.set(s.grid_code, g);
   }
-  const hazards = await loadHazards(knex);
+  const hazards = await loadHazards(knex, scope);
   const scored = grids.map((g: { code: string; name: string | null; street: string; district: string; lng: number; lat: number }) => {
     const hazardPoints = hazardPointsAt(hazards, g.lng, g.lat, model);
     const e = byGrid.get(g.code);
@@ -50,15 +55,21 @@ export async function gridRisk(knex: Knex, window: DayWindow, opts: { plan?: num
   return { planId, grids: shown.sort((a, b) => b.score - a.score || a.grid.localeCompare(b.grid)) };
 }
 
-/** Events of one grid per day, week or month (China Standard Time) and type; every bucket of the window, empty ones too. */
-export async function gridTimeline(knex: Knex, code: string, window: DayWindow, bucket: 'day' | 'week' | 'month', types?: string[]) {
-  const { rows: known } = await knex.raw('select 1 from grids where code = ? limit 1', [code]);
+/**
+ * Events of one grid per day, week or month (China Standard Time) and type; every bucket of the
+ * window, empty ones too. A grid outside the scope (by its area code) is a 404; a bounded scope
+ * counts only its events.
+ */
+export async function gridTimeline(knex: Knex, code: string, window: DayWindow, bucket: 'day' | 'week' | 'month', types?: string[], scope: Scope = EVERYWHERE) {
+  const gridsWithin = scopeSql('g.area_code', scope);
+  const { rows: known } = await knex.raw(`select 1 from grids g where g.code = ? and ${gridsWithin.sql} limit 1`, [code, ...gridsWithin.bindings]);
   if (!known.length) throw notFound(`grid ${code}`);
+  const eventsWithin = eventScopeSql(scope);
   const { rows } = await knex.raw(
-    `select to_char(date_trunc(?, (occurred_at at time zone 'UTC') + interval '8 hours'), 'YYYY-MM-DD') as start, type, count(*)::int as n
-     from events where grid_code = ? and occurred_at >= ? and occurred_at < ? ${types ? 'and type = any(?::text[])' : ''}
+    `select to_char(date_trunc(?, (e.occurred_at at time zone 'UTC') + interval '8 hours'), 'YYYY-MM-DD') as start, e.type, count(*)::int as n
+     from events e where e.grid_code = ? and e.occurred_at >= ? and e.occurred_at < ? and ${eventsWithin.sql} ${types ? 'and e.type = any(?::text[])' : ''}
      group by 1, 2 order by 1, 2`,
-    [bucket, code, cstMidnight(window.from), cstMidnight(window.to), ...(types ? [types] : [])]);
+    [bucket, code, cstMidnight(window.from), cstMidnight(window.to), ...eventsWithin.bindings, ...(types ? [types] : [])]);
   const buckets = new Map<string, Record<string, number>>(bucketStarts(window, bucket).map((start) => [start, {}]));
   for (const r of rows as { start: string; type: string; n: number }[]) buckets.set(r.start, { ...(buckets.get(r.start) ?? {}), [r.type]: r.n });
   return { grid: code, bucket, window, buckets: [...buckets].map(([start, counts]) => ({ start, counts, total: Object.values(counts).reduce((a, b) => a + b, 0) })) };

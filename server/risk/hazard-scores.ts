@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import type { Geometry } from 'geojson';
 import { bbox, pointToLineDistance, pointToPolygonDistance } from '@turf/turf';
 import { cellToLatLng, getHexagonEdgeLengthAvg, gridDisk, latLngToCell } from 'h3-js';
+import { EVERYWHERE, type Scope } from '../auth/scope';
+import { geomInScopeSql } from '../hazards/hazards.repo';
 import { DEFAULT_RINGS_M, RINGS_BY_TYPE_M } from '../hazards/hazards.schema';
 import { metresBetween } from '../reach/road-isochrone';
 import { hazardProximityScore, type RiskModel } from './risk-model';
@@ -33,14 +35,18 @@ const CACHED_SCORE_SETS = 12;
  * stepped down ring by ring (its type's ring distances), to the cells whose centres lie within
  * its outermost ring; `keep` filters the answer (e.g. to a bbox). Computed for all cells once per
  * resolution and state of the hazard sources (a digest of every row), then served from memory.
+ * A bounded scope counts only the sources in its area; its scores are kept apart (the key holds
+ * the scope's prefix as well as the digest of its own sources).
  */
-export async function hazardScores(knex: Knex, res: number, model: RiskModel, keep: (cell: string) => boolean): Promise<Map<string, number>> {
+export async function hazardScores(knex: Knex, res: number, model: RiskModel, keep: (cell: string) => boolean, scope: Scope = EVERYWHERE): Promise<Map<string, number>> {
+  const within = geomInScopeSql('h.geom', scope);
   const { rows: [{ digest }] } = await knex.raw(
-    `select md5(coalesce(string_agg(concat_ws('|', id, type, level, md5(ST_AsBinary(geom))), ',' order by id), '')) as digest from hazard_sources`);
-  const key = `${res}|${digest}|${JSON.stringify(model.hazardProximity)}`;
+    `select md5(coalesce(string_agg(concat_ws('|', h.id, h.type, h.level, md5(ST_AsBinary(h.geom))), ',' order by h.id), '')) as digest from hazard_sources h where ${within.sql}`,
+    within.bindings);
+  const key = `${scope.prefix}|${res}|${digest}|${JSON.stringify(model.hazardProximity)}`;
   let pending = scoresCache.get(key);
   if (!pending) {
-    pending = loadHazards(knex).then((hazards) => scoresAround(hazards, res, model));
+    pending = loadHazards(knex, scope).then((hazards) => scoresAround(hazards, res, model));
     pending.catch(() => scoresCache.delete(key));
     if (scoresCache.size >= CACHED_SCORE_SETS) scoresCache.delete(scoresCache.keys().next().value!);
     scoresCache.set(key, pending);
@@ -65,9 +71,12 @@ function scoresAround(hazards: Hazard[], res: number, model: RiskModel): Map<str
   return scores;
 }
 
-export async function loadHazards(knex: Knex): Promise<Hazard[]> {
+/** The hazard sources in the scope (by location), with a point on each. */
+export async function loadHazards(knex: Knex, scope: Scope = EVERYWHERE): Promise<Hazard[]> {
+  const within = geomInScopeSql('h.geom', scope);
   const { rows } = await knex.raw(
-    `select type, level, ST_AsGeoJSON(geom, 7)::json as geometry, ST_X(ST_PointOnSurface(geom)) as lng, ST_Y(ST_PointOnSurface(geom)) as lat from hazard_sources`);
+    `select h.type, h.level, ST_AsGeoJSON(h.geom, 7)::json as geometry, ST_X(ST_PointOnSurface(h.geom)) as lng, ST_Y(ST_PointOnSurface(h.geom)) as lat
+     from hazard_sources h where ${within.sql}`, within.bindings);
   return rows.map((r: { type: string; level: string | null; geometry: Geometry; lng: number; lat: number }) => ({ ...r, centre: [r.lng, r.lat] }));
 }
 

@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
+import { EVERYWHERE, type Scope } from '../auth/scope';
 import { DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS } from '../events/rollups';
 import { giStar } from './gi-star';
-import { eventRange, windowRiskSums, windowSums } from './heatmap.repo';
+import { eventDays, windowRiskSums, windowSums } from './heatmap.repo';
 import { hazardScores } from './hazard-scores';
 import { cellScores, DEFAULT_RISK_MODEL, type RiskModel } from './risk-model';
 import { resolutionForZoom, type HeatmapQuery } from './risk.schema';
-import { bboxCells, districtCells } from './study-area';
+import { areaCells, bboxCells, districtCells } from './study-area';
 import { suppressSmallCounts } from './suppression';
 import { cstMidnight, type DayWindow } from './time-window';
 
@@ -36,17 +37,20 @@ export interface HeatmapAnswer {
   totalEvents: number;
 }
 
-/** The window asked for, or the year up to the day after the last event. */
-export async function resolveWindow(knex: Knex, q: { from?: string; to?: string }): Promise<DayWindow> {
-  const to = q.to ?? (await lastDayAfter(knex));
+/** The window asked for, or the year up to the day after the last event (in the scope). */
+export async function resolveWindow(knex: Knex, q: { from?: string; to?: string }, scope: Scope = EVERYWHERE): Promise<DayWindow> {
+  const to = q.to ?? (await lastDayAfter(knex, scope));
   const from = q.from ?? new Date(Date.parse(to) - 365 * DAY_MS).toISOString().slice(0, 10);
   return { from, to };
 }
 
-async function lastDayAfter(knex: Knex): Promise<string> {
-  const { last } = await eventRange(knex);
+async function lastDayAfter(knex: Knex, scope: Scope): Promise<string> {
+  const { last } = await eventDays(knex, scope);
   return new Date((last ? Date.parse(last) : Date.now()) + DAY_MS).toISOString().slice(0, 10);
 }
+
+/** Who asks: whether they see small counts (events:read), the threshold, and their area scope. */
+export interface HeatmapAccess { details: boolean; suppressBelow: number; scope?: Scope }
 
 /** Risk points of one cell-type sum at the window's end: type weight × Σ severity weight × decay growth × 2^(−T/h). */
 /** Decay of growth at the window's end: risk points = weighted growth × this. */
@@ -60,21 +64,25 @@ function decayAt(endMs: number, model: RiskModel): number {
  * with decay at the window's end plus hazard proximity, as a 0–100 index and percentile) or
  * Getis-Ord Gi* hot spots over the district's cells (the whole district, whatever the bbox). Without detail access, cells under
  * `suppressBelow` events are folded into their parents (count, risk) or hidden (hotspot).
+ * A bounded scope counts only its events (summed from the events, not the rollups), adds the
+ * hazard points of the hazard sources in its area only, and measures hot spots over its area's cells.
  */
-export async function heatmap(knex: Knex, q: HeatmapQuery, access: { details: boolean; suppressBelow: number }, model: RiskModel = DEFAULT_RISK_MODEL): Promise<HeatmapAnswer> {
+export async function heatmap(knex: Knex, q: HeatmapQuery, access: HeatmapAccess, model: RiskModel = DEFAULT_RISK_MODEL): Promise<HeatmapAnswer> {
+  const scope = access.scope ?? EVERYWHERE;
   const res = q.res ?? resolutionForZoom(q.zoom ?? 11);
-  const window = await resolveWindow(knex, q);
+  const window = await resolveWindow(knex, q, scope);
   const cover = q.bbox ? new Set(bboxCells(q.bbox, res)) : null;
-  const filter = cover && cover.size <= SQL_FILTER_MAX_SHARE * (await districtCells(knex, res)).length ? [...cover] : null;
+  const studyCells = () => (scope.prefix ? areaCells(knex, scope.areaCode!, res) : districtCells(knex, res));
+  const filter = cover && cover.size <= SQL_FILTER_MAX_SHARE * (await studyCells()).length ? [...cover] : null;
   const inBbox = (cell: string) => !cover || cover.has(cell);
   // hot spots are measured over the whole district, so a cell's z does not change as the map pans
   const byCell = new Map<string, { count: number; score: number }>();
   if (q.metric === 'risk') {
     const decay = decayAt(Date.parse(cstMidnight(window.to)), model);
     const weights = { byType: model.weightsByType, defaultType: model.defaultTypeWeight, bySeverity: model.severityWeights };
-    for (const s of await windowRiskSums(knex, res, window, q.types ?? null, filter, weights)) byCell.set(s.cell, { count: s.count, score: s.weightedGrowth * decay });
+    for (const s of await windowRiskSums(knex, res, window, q.types ?? null, filter, weights, scope)) byCell.set(s.cell, { count: s.count, score: s.weightedGrowth * decay });
   } else {
-    const sums = await windowSums(knex, res, window, q.types ? { each: q.types } : { all: true }, q.metric === 'hotspot' ? null : filter);
+    const sums = await windowSums(knex, res, window, q.types ? { each: q.types } : { all: true }, q.metric === 'hotspot' ? null : filter, scope);
     for (const s of sums) {
       const c = byCell.get(s.cell) ?? { count: 0, score: 0 };
       c.count += s.n.reduce((a, b) => a + b, 0);
@@ -85,8 +93,14 @@ export async function heatmap(knex: Knex, q: HeatmapQuery, access: { details: bo
   const base = { res, metric: q.metric, window, types: q.types ?? null, suppressed: !access.details, totalEvents };
 
   if (q.metric === 'hotspot') {
-    const study = await districtCells(knex, res);
     const counts = new Map([...byCell].map(([cell, c]) => [cell, c.count]));
+    let study = await studyCells();
+    if (scope.prefix) {
+      // a scope's study area is its area's cells and every cell holding one of its events (whose centre may lie just outside)
+      const inArea = new Set(study);
+      const beyond = [...counts.keys()].filter((cell) => !inArea.has(cell));
+      if (beyond.length) study = [...study, ...beyond];
+    }
     const gi = giStar(study, counts, { k: q.k, fdr: q.fdr });
     const shown = study.flatMap((cell, i) => {
       const count = counts.get(cell) ?? 0;
@@ -97,7 +111,7 @@ export async function heatmap(knex: Knex, q: HeatmapQuery, access: { details: bo
   }
 
   if (q.metric === 'risk') {
-    for (const [cell, points] of await hazardScores(knex, res, model, inBbox)) {
+    for (const [cell, points] of await hazardScores(knex, res, model, inBbox, scope)) {
       const c = byCell.get(cell) ?? { count: 0, score: 0 };
       c.score += points;
       byCell.set(cell, c);

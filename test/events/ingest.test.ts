@@ -7,6 +7,7 @@ import gcoord from 'gcoord';
 import { latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/knex';
+import { createApiToken } from '../../server/auth/tokens.repo';
 import { insertSquareDistrict } from '../helpers/areas-fixture';
 import { createTestDb } from '../helpers/db';
 import { serveApp } from '../helpers/http';
@@ -197,17 +198,30 @@ describe('event workflow and details', () => {
     expect(detail.history.map((h: { status: string }) => h.status)).toEqual(['received', 'verified']);
   });
 
-  it('when details are not allowed, then single events and sensitive fields are not shown', async () => {
-    const closed = await serveApp(db, { EVENT_DETAILS: 'false' });
+  it('when the caller lacks events:read, then single events and sensitive fields are not shown', async () => {
+    const viewer = await serveApp(db, {}, { as: 'viewer' });
+    // a hotline token narrowed to ingest only: it may send events but not read them back in full
+    const { secret } = await createApiToken(db.knex, { name: 'hotline-write-only', role: 'police', areaCode: null, permissions: ['events:write'] });
     try {
       const { rows: [e] } = await db.knex.raw(`select id::int as id from events where external_id = 'h-1'`);
-      expect((await fetch(closed.url(`/api/events/${e.id}`))).status).toBe(403);
-      expect((await fetch(closed.url('/api/events'))).status).toBe(403);
+      for (const path of [`/api/events/${e.id}`, '/api/events']) {
+        const res = await fetch(viewer.url(path));
+        expect(res.status, path).toBe(403);
+        expect((await res.json()).error.details, path).toMatchObject({ permission: 'events:read' });
+      }
       const [lng, lat] = at(0.5, 0.5);
-      const posted = await (await fetch(closed.url('/api/events'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'dispute', occurred_at: '2026-05-01', lng, lat, 电话: '1' }) })).json();
+      const res = await fetch(app.url('/api/events'), {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ type: 'dispute', occurred_at: '2026-05-01', lng, lat, 电话: '1' }),
+      });
+      expect(res.status).toBe(201);
+      const posted = await res.json();
+      expect(posted.event.attributes).toEqual({});
       expect(posted.event.sensitive).toBeUndefined();
+      const { rows: [stored] } = await db.knex.raw('select sensitive from events where id = ?', [posted.event.id]);
+      expect(stored.sensitive).toEqual({ 电话: '1' }); // kept, only not shown
     } finally {
-      await closed.close();
+      await viewer.close();
     }
   });
 

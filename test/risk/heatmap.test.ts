@@ -62,7 +62,7 @@ beforeAll(async () => {
   }
   for (let i = 0; i < 60; i++) events.push({ type: 'fire', severity: 2, occurred_at: new Date(start + (40 + i / 10) * 86_400_000).toISOString(), lng: x0 + 0.3 * dx, lat: y0 + 0.4 * dy });
   app = await serveApp(db);
-  closed = await serveApp(db, { EVENT_DETAILS: 'false' });
+  closed = await serveApp(db, {}, { as: 'viewer' }); // risk:read without events:read
   const res = await fetch(app.url('/api/events/bulk?format=ndjson&source=test'), {
     method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: events.map((e) => JSON.stringify(e)).join('\n'),
   });

@@ -11,6 +11,7 @@ import * as m009 from './009_event_cells_by_cell';
 import * as m010 from './010_access_control';
 import * as m011 from './011_jobs';
 import * as m012 from './012_job_owners';
+import * as m013 from './013_events_by_area';
 
 /** Migrations are listed here, not globbed, so they run the same under tsx, Vitest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Knex.Migration> = {
   '010_access_control': m010,
   '011_jobs': m011,
   '012_job_owners': m012,
+  '013_events_by_area': m013,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
