@@ -1,11 +1,13 @@
 import type { Feature, FeatureCollection } from 'geojson';
+import { t } from '../i18n';
 
-/** A failed API call: the HTTP status and, when the server sent one, its stable error code. */
-class ApiError extends Error {
+/** A failed API call: the HTTP status and, when the server sent one, its stable error code and details. */
+export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -13,10 +15,46 @@ class ApiError extends Error {
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string };
+  error?: { code?: string; message?: string; details?: unknown };
 }
 
-/** GETs a same-origin JSON resource; a non-2xx answer becomes an ApiError. */
+/** Whether a request was refused for want of a session (401) or of a permission or area (403). */
+export const isAccessDenied = (error: unknown): error is ApiError =>
+  error instanceof ApiError && (error.status === 401 || error.status === 403);
+
+/**
+ * Told of every 401 and 403 answer outside /api/auth/: the app sends the user back to the sign-in
+ * page on a 401 (the session ended) and shows a notice on a 403, whatever the caller does with it.
+ */
+type AccessListener = (error: ApiError) => void;
+const accessListeners = new Set<AccessListener>();
+
+export function onAccessDenied(listener: AccessListener): () => void {
+  accessListeners.add(listener);
+  return () => accessListeners.delete(listener);
+}
+
+/** Reports a 401 or 403 met outside these helpers (a map tile) to the same listeners. */
+export function reportAccessDenied(error: ApiError): void {
+  for (const listener of accessListeners) listener(error);
+}
+
+/**
+ * The message shown for a 401 or 403: the session ended; the permission named by the server is
+ * missing; the area is outside the user's own. Other answers keep the server's message.
+ */
+function messageOf(status: number, code: string, body: ErrorBody, path: string, statusText: string): string {
+  const serverMessage = body.error?.message ?? `${status} ${statusText} (${path})`;
+  if (status === 401 && code === 'unauthenticated') return t('auth.error.sessionEnded');
+  if (status === 403 && code === 'forbidden') {
+    const permission = (body.error?.details as { permission?: string } | undefined)?.permission ?? '?';
+    return t('auth.error.forbidden', { permission });
+  }
+  if (status === 403 && code === 'out_of_scope') return t('auth.error.outOfScope', { message: serverMessage });
+  return serverMessage;
+}
+
+/** GETs a same-origin JSON resource; a non-2xx answer becomes an ApiError (204 No Content: undefined). */
 export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return requestJson<T>(path, { headers: { accept: 'application/json' }, signal });
 }
@@ -60,11 +98,12 @@ async function requestJson<T>(path: string, init: RequestInit): Promise<T> {
   const response = await fetch(path, init);
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as ErrorBody;
-    throw new ApiError(
-      response.status,
-      body.error?.code ?? `http_${response.status}`,
-      body.error?.message ?? `${response.status} ${response.statusText} (${path})`,
-    );
+    const code = body.error?.code ?? `http_${response.status}`;
+    const error = new ApiError(response.status, code, messageOf(response.status, code, body, path, response.statusText), body.error?.details);
+    // Signing in answers 401 for a wrong password and /api/auth/me for "not signed in": the caller handles those.
+    if (isAccessDenied(error) && !path.startsWith('/api/auth/')) reportAccessDenied(error);
+    throw error;
   }
+  if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }

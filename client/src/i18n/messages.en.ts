@@ -1,3 +1,4 @@
+import { authEn } from './messages.auth.en';
 import { emergencyEn } from './messages.emergency.en';
 import { plannerEn } from './messages.planner.en';
 import { policeEn } from './messages.police.en';
@@ -41,4 +42,5 @@ export const en: Record<MessageKey, string> = {
   ...policeEn,
   ...emergencyEn,
   ...riskEn,
+  ...authEn,
 };

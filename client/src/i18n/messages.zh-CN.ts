@@ -1,3 +1,4 @@
+import { authZhCN } from './messages.auth.zh-CN';
 import { emergencyZhCN } from './messages.emergency.zh-CN';
 import { plannerZhCN } from './messages.planner.zh-CN';
 import { policeZhCN } from './messages.police.zh-CN';
@@ -40,6 +41,7 @@ export const zhCN = {
   ...policeZhCN,
   ...emergencyZhCN,
   ...riskZhCN,
+  ...authZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

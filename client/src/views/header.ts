@@ -1,8 +1,8 @@
 import { getLocale, onLocaleChange, setLocale, t, translatedElement } from '../i18n';
 import { element } from './dom';
 
-/** The title bar: product name, subtitle, the view tabs and the language switch. */
-export function renderHeader(container: HTMLElement, viewTabs: HTMLElement): void {
+/** The title bar: product name, subtitle, the view tabs, the signed-in user's badge and the language switch. */
+export function renderHeader(container: HTMLElement, viewTabs: HTMLElement, userBadge: HTMLElement): void {
   const localeSwitch = translatedElement('button', 'locale.switch', 'locale-switch');
   localeSwitch.id = 'locale-switch';
   localeSwitch.type = 'button';
@@ -13,5 +13,5 @@ export function renderHeader(container: HTMLElement, viewTabs: HTMLElement): voi
 
   const brand = element('div', 'brand', translatedElement('h1', 'app.title'));
   brand.append(translatedElement('span', 'app.subtitle', 'subtitle'));
-  container.replaceChildren(brand, viewTabs, localeSwitch);
+  container.replaceChildren(brand, viewTabs, userBadge, localeSwitch);
 }

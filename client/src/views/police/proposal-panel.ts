@@ -1,5 +1,6 @@
 import type { Proposal, WorkloadBalance, WorkloadFigures } from '../../api/overlay-types';
 import { formatNumber, onLocaleChange, t, translatedElement } from '../../i18n';
+import { can } from '../access';
 import { element } from '../dom';
 import { formatPercent } from '../format';
 
@@ -16,7 +17,8 @@ export interface ProposalActions {
 /**
  * The aligned proposal (警格网格双格联动): preview it on the map (every comprehensive grid whole in
  * one overlay grid), optionally balancing workloads by households, see how many grids change
- * overlay grid and the workload spread before and after, then accept it as a new draft plan.
+ * overlay grid and the workload spread before and after, then accept it as a new draft plan
+ * (with overlay:edit only).
  */
 export class ProposalPanel {
   readonly element: HTMLElement;
@@ -133,7 +135,8 @@ export class ProposalPanel {
     this.element.dataset.busy = String(this.busy);
     this.previewButton.disabled = !this.ready || this.busy;
     this.clearButton.hidden = this.proposal === null;
-    this.acceptRow.hidden = this.proposal === null;
+    // Accepting writes a plan (overlay:edit); without it a proposal can be previewed, not accepted.
+    this.acceptRow.hidden = this.proposal === null || !can('overlay:edit');
     this.acceptButton.disabled = this.busy;
     this.nameInput.placeholder = t('police.proposal.planNamePlaceholder');
     if (this.busy && !this.proposal) return this.result.replaceChildren(element('p', 'hint', t('police.proposal.working')));

@@ -1,0 +1,30 @@
+import type { authZhCN } from './messages.auth.zh-CN';
+
+/** English strings of signing in and out, the user badge and refused requests. */
+export const authEn: Record<keyof typeof authZhCN, string> = {
+  'login.title': 'Sign in',
+  'login.username': 'User name',
+  'login.password': 'Password',
+  'login.submit': 'Sign in',
+  'login.working': 'Signing in…',
+  'login.invalid': 'Unknown user name or wrong password (or the account is disabled).',
+  'login.missing': 'Enter your user name and password.',
+  'login.failed': 'Could not sign in: {message}',
+  'login.sessionEnded': 'Your session ended (it expired or was signed out elsewhere). Sign in again; anything in progress and unfinished was not saved.',
+  'login.signedOut': 'You have signed out.',
+  'login.unreachable': 'Could not check whether you are signed in: {message}',
+  'user.badgeTitle': 'Signed-in user, role and area',
+  'user.allAreas': 'All areas',
+  'user.signOut': 'Sign out',
+  'user.signOutFailed': 'Could not sign out: {message}',
+  'role.admin': 'Administrator',
+  'role.planner': 'Grid planner',
+  'role.police': 'Police',
+  'role.emergency': 'Emergency management',
+  'role.commander': 'Command centre',
+  'role.viewer': 'Viewer',
+  'auth.error.sessionEnded': 'Your session ended; sign in again.',
+  'auth.error.forbidden': 'Not permitted: this needs the permission “{permission}”.',
+  'auth.error.outOfScope': 'Outside your area: {message}',
+  'auth.notice.close': 'Close',
+};
