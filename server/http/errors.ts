@@ -34,8 +34,12 @@ const isStatementTimeout = (err: unknown) =>
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
 /** Socket errors of a connection to the database that was refused, reset or never answered. */
 const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-/** node-postgres and knex say it in words only: a connection closed under a query, a connect timeout, no free connection in time. */
-const UNAVAILABLE_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Connection ended unexpectedly|timeout expired|Knex: Timeout acquiring a connection)/;
+/**
+ * node-postgres and knex say it in words only: a connection closed under a query, a connect
+ * timeout, no free connection in time. Knex puts the SQL before a failed query's message
+ * (`select … - Connection terminated unexpectedly`).
+ */
+const UNAVAILABLE_MESSAGE = /(^| - )(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|Connection ended unexpectedly|timeout expired|Knex: Timeout acquiring a connection)/;
 
 /**
  * The database could not be reached or dropped the connection (PostgreSQL restarting, stopped,

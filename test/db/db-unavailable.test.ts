@@ -20,6 +20,8 @@ describe('isDatabaseUnavailable', () => {
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
       Object.assign(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' }), Object.assign(new Error('b'), { code: 'ECONNREFUSED' })]), {}),
       new Error('Connection terminated unexpectedly'),
+      new Error('select count(*)::int as n from "admin_areas" - Connection terminated unexpectedly'), // knex names the query
+      new Error('Client was closed and is not queryable'),
       Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' }),
     ]) expect(isDatabaseUnavailable(e), String(e)).toBe(true);
     for (const e of [
