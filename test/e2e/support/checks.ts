@@ -17,8 +17,8 @@ export class Checks {
   }
 
   /** e.g. "e2e: 12 passed, 0 failed" */
-  summary(): string {
-    return `e2e: ${this.results.length - this.failed} passed, ${this.failed} failed`;
+  summary(label = 'e2e'): string {
+    return `${label}: ${this.results.length - this.failed} passed, ${this.failed} failed`;
   }
 }
 

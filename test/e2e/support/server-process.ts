@@ -9,6 +9,23 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** A server this process started (startServer): its process group, to kill or watch. */
+export interface ServerProcess extends RunningServer {
+  /** The process group of the server (tsx and the node process it starts). */
+  pid: number;
+  /** Sends `signal` to the whole group at once (SIGKILL: a crash, no graceful shutdown) and waits for tsx to exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Whether the server is still running (it exits on its own only when it crashes). */
+  running(): boolean;
+  /** What the server printed so far (stdout and stderr). */
+  output(): string;
+}
+
+export interface StartOptions {
+  /** environment on top of this process's (e.g. DATABASE_URL, SEED_DEMO, RATE_LIMIT_PER_MINUTE) */
+  env?: Record<string, string>;
+}
+
 const LISTENING_LINE = /gridatlas listening on (http:\/\/\S+)/;
 
 /**
@@ -16,10 +33,10 @@ const LISTENING_LINE = /gridatlas listening on (http:\/\/\S+)/;
  * reads its address from the "gridatlas listening on …" line and waits for `/api/health`.
  * The server runs in its own process group, so `stop` ends tsx and everything it started.
  */
-export async function startServer(timeoutMs: number): Promise<RunningServer> {
+export async function startServer(timeoutMs: number, opts: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gridatlas-e2e-'));
   const child = spawn(path.resolve('node_modules/.bin/tsx'), ['server/main.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -31,7 +48,12 @@ export async function startServer(timeoutMs: number): Promise<RunningServer> {
   try {
     const baseUrl = await waitForListeningLine(child, output, timeoutMs);
     await waitForHealth(baseUrl, timeoutMs);
-    return { baseUrl, stop };
+    return {
+      baseUrl, stop, pid: child.pid!,
+      kill: (signal) => killGroup(child, signal),
+      running: () => child.exitCode === null && child.signalCode === null,
+      output: () => output.join(''),
+    };
   } catch (error) {
     await stop();
     const tail = output.join('').split('\n').slice(-30).join('\n');
