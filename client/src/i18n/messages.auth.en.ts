@@ -10,7 +10,7 @@ export const authEn: Record<keyof typeof authZhCN, string> = {
   'login.invalid': 'Unknown user name or wrong password (or the account is disabled).',
   'login.missing': 'Enter your user name and password.',
   'login.failed': 'Could not sign in: {message}',
-  'login.sessionEnded': 'Your session ended (it expired or was signed out elsewhere). Sign in again; anything in progress and unfinished was not saved.',
+  'login.sessionEnded': 'Your session ended (it expired or was signed out elsewhere). Sign in again, then check what you were doing: a change sent as it ended may not have been made.',
   'login.signedOut': 'You have signed out.',
   'login.unreachable': 'Could not check whether you are signed in: {message}',
   'user.badgeTitle': 'Signed-in user, role and area',

@@ -8,7 +8,7 @@ export const authZhCN = {
   'login.invalid': '用户名或密码错误（或账号已停用）。',
   'login.missing': '请输入用户名和密码。',
   'login.failed': '登录失败：{message}',
-  'login.sessionEnded': '登录已过期或已在别处退出，请重新登录。正在进行但未完成的操作没有保存。',
+  'login.sessionEnded': '登录已过期或已在别处退出，请重新登录。会话结束时正在进行的操作可能没有完成，登录后请检查。',
   'login.signedOut': '已退出登录。',
   'login.unreachable': '无法确认登录状态：{message}',
   'user.badgeTitle': '当前用户、角色与管辖范围',
