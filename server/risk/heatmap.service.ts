@@ -82,7 +82,7 @@ export async function heatmap(knex: Knex, q: HeatmapQuery, access: HeatmapAccess
     const weights = { byType: model.weightsByType, defaultType: model.defaultTypeWeight, bySeverity: model.severityWeights };
     for (const s of await windowRiskSums(knex, res, window, q.types ?? null, filter, weights, scope)) byCell.set(s.cell, { count: s.count, score: s.weightedGrowth * decay });
   } else {
-    const sums = await windowSums(knex, res, window, q.types ? { each: q.types } : { all: true }, q.metric === 'hotspot' ? null : filter, scope);
+    const sums = await windowSums(knex, res, window, q.types ? { each: q.types } : { all: true }, q.metric === 'hotspot' ? null : filter, scope, { countsOnly: true });
     for (const s of sums) {
       const c = byCell.get(s.cell) ?? { count: 0, score: 0 };
       c.count += s.n.reduce((a, b) => a + b, 0);
@@ -94,13 +94,8 @@ export async function heatmap(knex: Knex, q: HeatmapQuery, access: HeatmapAccess
 
   if (q.metric === 'hotspot') {
     const counts = new Map([...byCell].map(([cell, c]) => [cell, c.count]));
-    let study = await studyCells();
-    if (scope.prefix) {
-      // a scope's study area is its area's cells and every cell holding one of its events (whose centre may lie just outside)
-      const inArea = new Set(study);
-      const beyond = [...counts.keys()].filter((cell) => !inArea.has(cell));
-      if (beyond.length) study = [...study, ...beyond];
-    }
+    // a bounded scope's study area is its area's cells, as the districts' are the unbounded one's
+    const study = await studyCells();
     const gi = giStar(study, counts, { k: q.k, fdr: q.fdr });
     const shown = study.flatMap((cell, i) => {
       const count = counts.get(cell) ?? 0;

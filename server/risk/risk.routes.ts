@@ -28,7 +28,7 @@ export function riskRoutes({ db, config }: AppDeps) {
     const q = parseOr400(windowQuery, req.query);
     const { details, suppressBelow, scope } = access(req);
     const window = await resolveWindow(db.knex, q, scope);
-    const sums = await windowSums(db.knex, getResolution(cell), window, { each: q.types ?? null }, [cell], scope);
+    const sums = await windowSums(db.knex, getResolution(cell), window, { each: q.types ?? null }, [cell], scope, { countsOnly: true });
     const byType = Object.fromEntries(sums.map((s) => [s.type, s.n.reduce((a, b) => a + b, 0)]));
     const bySeverity = [0, 1, 2, 3, 4].map((i) => sums.reduce((t, s) => t + s.n[i], 0));
     const events = bySeverity.reduce((a, b) => a + b, 0);

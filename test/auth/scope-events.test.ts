@@ -12,7 +12,7 @@ import { cellToBoundary, cellToLatLng, cellToParent, latLngToCell } from 'h3-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/knex';
 import { createRng } from '../../server/geo/prng';
-import { hazardProximityScore } from '../../server/risk/risk-model';
+import { eventScore, hazardProximityScore } from '../../server/risk/risk-model';
 import { insertSquareDistrict } from '../helpers/areas-fixture';
 import { createTestDb } from '../helpers/db';
 import { serveApp } from '../helpers/http';
@@ -224,6 +224,20 @@ describe('heatmaps of a street-scoped token', () => {
     }
   });
 
+  it("when risk is asked for, then each cell's index is 100 × its street events' decayed, weighted points over the highest", async () => {
+    const end = Date.parse(`${TO}T00:00:00+08:00`);
+    for (const res of [8, 10]) {
+      const points = new Map<string, number>();
+      for (const e of sent.filter((e) => inWest(e) && dayOf(e) >= FROM && dayOf(e) < TO)) {
+        points.set(cellOf(e, res), (points.get(cellOf(e, res)) ?? 0) + eventScore({ type: e.type, severity: e.severity, occurredAt: new Date(e.occurred_at) }, end));
+      }
+      const max = Math.max(...points.values());
+      const body = await getJson(west, `/api/heatmap?metric=risk&res=${res}&from=${FROM}&to=${TO}`);
+      expect(new Set(body.cells), `res ${res}`).toEqual(new Set(points.keys()));
+      body.cells.forEach((cell: string, i: number) => expect(body.values[i], `res ${res} ${cell}`).toBeCloseTo((100 * points.get(cell)!) / max, 9));
+    }
+  });
+
   it('when a bbox across its street\'s edge and types are given, then only its street\'s events of those types in the bbox\'s cells count', async () => {
     const [minLng, minLat] = at(0.5, 0), [maxLng, maxLat] = at(1.5, 1); // half in the west street, half in the east
     const box = bboxPolygon([minLng, minLat, maxLng, maxLat]);
@@ -247,6 +261,8 @@ describe('heatmaps of a street-scoped token', () => {
     const range = await getJson(west, '/api/heatmap/range');
     const byType = new Map<string, number>();
     for (const e of sent.filter(inWest)) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
+    const days = [...sent.filter(inWest).map(dayOf), '2025-05-01' /* b-in-1 and s-in, written into the west street by the ingest tests above */].sort();
+    expect([range.first, range.last]).toEqual([days[0], days.at(-1)]);
     expect(new Map(range.types.filter((t: { type: string }) => t.type !== INGESTED).map((t: { type: string; events: number }) => [t.type, t.events]))).toEqual(byType);
 
     const ranking = await getJson(west, `/api/risk/grids?from=2026-01-01&to=2026-04-01`);
