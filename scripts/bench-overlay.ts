@@ -11,6 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Knex } from 'knex';
+import { EVERYWHERE } from '../server/auth/scope';
 import { openDb } from '../server/db/knex';
 import { alignment, type AlignmentFigures } from '../server/overlay/alignment.repo';
 import { acceptProposal, proposeAlignment, type Proposal } from '../server/overlay/proposal';
@@ -45,7 +46,7 @@ await db.knex.transaction(async (trx) => {
   const alignTimes: number[] = [];
   let before: AlignmentFigures | undefined;
   for (let i = 0; i < runs; i++) {
-    const [t, r] = await time(() => alignment(trx, c, p));
+    const [t, r] = await time(() => alignment(trx, c, p, EVERYWHERE));
     alignTimes.push(t);
     before = r.figures;
   }
@@ -54,15 +55,15 @@ await db.knex.transaction(async (trx) => {
   let proposal: Proposal | undefined;
   let balanced: Proposal | undefined;
   for (let i = 0; i < runs; i++) {
-    const [t, r] = await time(() => proposeAlignment(trx, c, p));
+    const [t, r] = await time(() => proposeAlignment(trx, c, p, EVERYWHERE));
     proposeTimes.push(t);
     proposal = r;
-    const [tb, rb] = await time(() => proposeAlignment(trx, c, p, { balance: { tolerance: TOLERANCE } }));
+    const [tb, rb] = await time(() => proposeAlignment(trx, c, p, EVERYWHERE, { balance: { tolerance: TOLERANCE } }));
     balancedTimes.push(tb);
     balanced = rb;
   }
-  const [tAccept, { planId: accepted, check }] = await time(() => acceptProposal(trx, c, p, proposal!, 'bench proposal'));
-  const after = (await alignment(trx, c, accepted)).figures;
+  const [tAccept, { planId: accepted, check }] = await time(() => acceptProposal(trx, c, p, proposal!, 'bench proposal', EVERYWHERE));
+  const after = (await alignment(trx, c, accepted, EVERYWHERE)).figures;
   const police = (planId: number) => trx.raw(`select count(*)::int as n from grids where plan_id = ?`, [planId]).then((r) => r.rows[0].n as number);
   const [tNaive, naivePairs] = await time(async () => (await trx.raw(NAIVE_SQL, { c, p })).rows[0].n as number);
   const { rows: [ours] } = await trx.raw(`select count(*)::int as n from grids a join grids b on a.geom && b.geom and ST_Intersects(a.geom, b.geom) and ST_Area(ST_Intersection(a.geom, b.geom, 1e-9)) > 0 where a.plan_id = ? and b.plan_id = ?`, [c, p]);

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Knex } from 'knex';
 import type { z } from 'zod';
+import { EVERYWHERE } from '../server/auth/scope';
 import { loadConfig } from '../server/config';
 import { openDb, type Db } from '../server/db/knex';
 import { areaExportQuery, exportQuery, gridExportQuery, layerIdParams } from '../server/export/export.schema';
@@ -41,11 +42,11 @@ interface Subject {
 }
 
 const SUBJECTS: Record<string, Subject> = {
-  plan: { id: planIdParams.shape.id, query: gridExportQuery, layer: (knex, id, q) => planGridsLayer(knex, id, q.kind) },
-  layer: { id: layerIdParams.shape.id, query: gridExportQuery, layer: (knex, id, q) => layerGridsLayer(knex, id, q.kind) },
-  areas: { query: areaExportQuery, layer: (_knex, _id, q) => areasLayer(q.level as Parameters<typeof areasLayer>[0]) },
-  hazards: { query: exportQuery, layer: () => hazardsLayer() },
-  'response-points': { query: exportQuery, layer: () => responsePointsLayer() },
+  plan: { id: planIdParams.shape.id, query: gridExportQuery, layer: (knex, id, q) => planGridsLayer(knex, id, EVERYWHERE, q.kind) },
+  layer: { id: layerIdParams.shape.id, query: gridExportQuery, layer: (knex, id, q) => layerGridsLayer(knex, id, EVERYWHERE, q.kind) },
+  areas: { query: areaExportQuery, layer: (_knex, _id, q) => areasLayer(EVERYWHERE, q.level as Parameters<typeof areasLayer>[1]) },
+  hazards: { query: exportQuery, layer: () => hazardsLayer(EVERYWHERE) },
+  'response-points': { query: exportQuery, layer: () => responsePointsLayer(EVERYWHERE) },
 };
 
 async function main(): Promise<number> {

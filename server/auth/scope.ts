@@ -92,3 +92,15 @@ export function outOfScope(scope: Scope, area: string | null, what: string): App
   return new AppError(403, 'out_of_scope', `${what} lies in ${where}, outside your scope (area ${scope.areaCode})`,
     { area, scope: scope.areaCode });
 }
+
+/**
+ * SQL text: a geometry column lies in the scope, for what has a location but no area code
+ * (hazard sources, response points): it intersects the geometry of the scope's root area; 'true'
+ * for the unbounded scope. The area's code is written in (digits, checked); the same rule as
+ * hazards' geomInScopeSql, for SQL assembled from parts.
+ */
+export function geomInScopeCondition(column: string, scope: Scope): string {
+  if (scope.prefix === '') return 'true';
+  if (!/^\d{12}$/.test(scope.areaCode ?? '')) throw new Error(`not an area code: ${JSON.stringify(scope.areaCode)}`);
+  return `ST_Intersects(${column}, (select a.geom from admin_areas a where a.code = '${scope.areaCode}'))`;
+}

@@ -1,3 +1,4 @@
+import { EVERYWHERE } from '../auth/scope';
 import type { Db } from '../db/knex';
 import { findLayer, findPlanId } from '../import/import.repo';
 import type { ImportResult } from '../import/import.schema';
@@ -100,7 +101,7 @@ async function seedSteps(db: Db, onProgress: (pct: number, stage: string) => voi
   const plans = createPlansService(db);
   const policeLayer = await findLayer(db.knex, DEMO_POLICE_LAYER.layer);
   const policePlanId = (await findPlanId(db.knex, policeLayer!.id, DEMO_POLICE_LAYER.plan))!;
-  await plans.publish(policePlanId);
+  await plans.publish(policePlanId, EVERYWHERE);
 
   const start = importsEnd;
   const comprehensive = await partitionArea(
@@ -108,11 +109,11 @@ async function seedSteps(db: Db, onProgress: (pct: number, stage: string) => voi
     partitionRequest.parse({ areaCode: DISTRICT_CODE, plan: DEMO_COMPREHENSIVE_PLAN, micro: false }),
     { signal: new AbortController().signal, progress: (pct, stage) => onProgress(start + (pct * SHARE.partition) / 100, `partition: ${stage ?? ''}`) },
   );
-  await plans.publish(comprehensive.planId);
+  await plans.publish(comprehensive.planId, EVERYWHERE);
   // the emergency and safety bureaus have no layers of their own: both are generated from the grids
   for (const [i, layer] of DEMO_GENERATED_LAYERS.entries()) {
     onProgress(100 - SHARE.events - SHARE.generatedLayers * (1 - i / DEMO_GENERATED_LAYERS.length), `generate ${layer.layer}`);
-    await plans.publish((await generateLayer(db.knex, { comprehensive: comprehensive.planId, ...layer })).planId);
+    await plans.publish((await generateLayer(db.knex, { comprehensive: comprehensive.planId, ...layer }, EVERYWHERE)).planId, EVERYWHERE);
   }
   // last, so that each event is assigned to every published layer
   const eventsStart = 100 - SHARE.events;

@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { Knex } from 'knex';
 import type { AppDeps } from '../deps';
+import { scopeOfRequest } from '../auth/principal';
 import { apiRouter } from '../http/api-router';
 import { parseOr400 } from '../http/validate';
 import { planIdParams } from '../plans/plans.schema';
@@ -41,13 +42,13 @@ export function exportRoutes({ db }: AppDeps) {
 
   add({ method: 'get', path: '/areas/export', access: 'areas:read', summary: `Downloads the administrative areas (all, or one level) as ${FORMATS}`, tag: 'export', query: areaExportQuery, produces: download }, async (req, res) => {
     const { format, level } = parseOr400(areaExportQuery, req.query);
-    await sendExport(res, db.knex, areasLayer(level), format);
+    await sendExport(res, db.knex, areasLayer(scopeOfRequest(req), level), format);
   });
 
   add({ method: 'get', path: '/plans/:id/export', access: 'areas:read', summary: `Downloads a plan's grids as ${FORMATS}`, tag: 'export', query: gridExportQuery, produces: download }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
     const { format, kind } = parseOr400(gridExportQuery, req.query);
-    await sendExport(res, db.knex, await planGridsLayer(db.knex, id, kind), format);
+    await sendExport(res, db.knex, await planGridsLayer(db.knex, id, scopeOfRequest(req), kind), format);
   });
 
   add(
@@ -55,18 +56,18 @@ export function exportRoutes({ db }: AppDeps) {
     async (req, res) => {
       const { id } = parseOr400(layerIdParams, req.params, 'path');
       const { format, kind } = parseOr400(gridExportQuery, req.query);
-      await sendExport(res, db.knex, await layerGridsLayer(db.knex, id, kind), format);
+      await sendExport(res, db.knex, await layerGridsLayer(db.knex, id, scopeOfRequest(req), kind), format);
     },
   );
 
   add({ method: 'get', path: '/hazards/export', access: 'hazards:read', summary: `Downloads the hazard sources as ${FORMATS}`, tag: 'export', query: exportQuery, produces: download }, async (req, res) => {
     const { format } = parseOr400(exportQuery, req.query);
-    await sendExport(res, db.knex, hazardsLayer(), format);
+    await sendExport(res, db.knex, hazardsLayer(scopeOfRequest(req)), format);
   });
 
   add({ method: 'get', path: '/response-points/export', access: 'hazards:read', summary: `Downloads the quick-response points as ${FORMATS}`, tag: 'export', query: exportQuery, produces: download }, async (req, res) => {
     const { format } = parseOr400(exportQuery, req.query);
-    await sendExport(res, db.knex, responsePointsLayer(), format);
+    await sendExport(res, db.knex, responsePointsLayer(scopeOfRequest(req)), format);
   });
 
   return router;

@@ -1,8 +1,11 @@
 import type { Knex } from 'knex';
+import { geomInScopeCondition, type Scope } from '../auth/scope';
+import { planVisibleSql } from '../plans/plans.repo';
 import { exposurePlan } from '../hazards/exposure.repo';
 import { eventRange } from '../risk/heatmap.repo';
 import {
   areaSource,
+  eventInScopeCondition,
   eventsPerGridSource,
   gridSource,
   HAZARD_DIMENSIONS,
@@ -37,11 +40,11 @@ interface PlanRow {
   layer_kind: string;
 }
 
-/** Every plan with its layer, and the kinds of grid each holds (always its layer's own kind). */
-async function plansWithKinds(knex: Knex): Promise<(PlanRow & { kinds: string[] })[]> {
+/** Every plan visible in the scope with its layer, and the kinds of grid each holds (always its layer's own kind). */
+async function plansWithKinds(knex: Knex, scope: Scope): Promise<(PlanRow & { kinds: string[] })[]> {
   const { rows: plans } = await knex.raw(
     `select p.id, p.name, p.status, p.layer_id, l.name as layer_name, l.kind as layer_kind
-     from grid_plans p join grid_layers l on l.id = p.layer_id order by p.layer_id, p.id`,
+     from grid_plans p join grid_layers l on l.id = p.layer_id where ${planVisibleSql(scope)} order by p.layer_id, p.id`,
   );
   const { rows: kinds } = await knex.raw('select distinct plan_id, kind from grids order by plan_id, kind');
   return (plans as PlanRow[]).map((p) => ({
@@ -56,24 +59,26 @@ async function plansWithKinds(knex: Knex): Promise<(PlanRow & { kinds: string[] 
  * (`plan-<planId>-<kind>`); hazard sources by geometry (`hazards-point`, `-line`, `-polygon`,
  * those that have any); response points; events per comprehensive grid of the published
  * comprehensive plan (`events-per-grid`). With `onlyId`, that one collection (or none), without
- * reading the event types unless it is `events-per-grid`.
+ * reading the event types unless it is `events-per-grid`. What the caller's scope holds: plans
+ * visible in it, and in every collection only the features in it (so extents and numberMatched
+ * are of those).
  */
-export async function listCollections(knex: Knex, onlyId?: string): Promise<OgcCollection[]> {
+export async function listCollections(knex: Knex, scope: Scope, onlyId?: string): Promise<OgcCollection[]> {
   const collections: OgcCollection[] = AREA_COLLECTIONS.map(({ level, title }) => ({
     id: `areas-${level}`,
     title,
     description: `Administrative areas of level ${level}, with their 12-digit statistical codes.`,
-    source: areaSource(level),
+    source: areaSource(level, scope),
   }));
 
-  const plans = await plansWithKinds(knex);
+  const plans = await plansWithKinds(knex, scope);
   for (const p of plans.filter((x) => x.status === 'published')) {
     for (const kind of p.kinds) {
       collections.push({
         id: `layer-${p.layer_id}-${kind}`,
         title: `${p.layer_name} · ${kind} (published: ${p.name})`,
         description: `The ${kind} grids of layer ${p.layer_id} (${p.layer_name}, ${p.layer_kind}) in its published plan, now plan ${p.id}; this collection follows the layer's publishing.`,
-        source: gridSource(p.id, kind),
+        source: gridSource(p.id, kind, scope),
       });
     }
   }
@@ -83,22 +88,22 @@ export async function listCollections(knex: Knex, onlyId?: string): Promise<OgcC
         id: `plan-${p.id}-${kind}`,
         title: `${p.layer_name} · ${p.name} (${p.status}) · ${kind}`,
         description: `The ${kind} grids of plan ${p.id} (${p.status}) of layer ${p.layer_id} (${p.layer_name}, ${p.layer_kind}).`,
-        source: gridSource(p.id, kind),
+        source: gridSource(p.id, kind, scope),
       });
     }
   }
 
-  const { rows: dimensions } = await knex.raw('select distinct ST_Dimension(geom) as d from hazard_sources');
+  const { rows: dimensions } = await knex.raw(`select distinct ST_Dimension(t.geom) as d from hazard_sources t where ${geomInScopeCondition('t.geom', scope)}`);
   for (const [shape, d] of Object.entries(HAZARD_DIMENSIONS) as [HazardShape, number][]) {
     if (!(dimensions as { d: number }[]).some((r) => r.d === d)) continue;
     collections.push({
       id: `hazards-${shape}`,
       title: `风险源 Hazard sources (${shape}s)`,
       description: `Registered hazard sources drawn as ${shape}s (chemical plants, gas stations, flood zones, geological hazards …); one collection per geometry type.`,
-      source: hazardSource(shape),
+      source: hazardSource(shape, scope),
     });
   }
-  collections.push({ id: 'response-points', title: '快速反应点 Response points', description: 'Police stations, quick-response posts, patrol points and fire stations.', source: responsePointSource });
+  collections.push({ id: 'response-points', title: '快速反应点 Response points', description: 'Police stations, quick-response posts, patrol points and fire stations.', source: responsePointSource(scope) });
 
   const comprehensive = onlyId === undefined || onlyId === 'events-per-grid' ? await exposurePlan(knex) : null;
   if (comprehensive !== null) {
@@ -108,20 +113,20 @@ export async function listCollections(knex: Knex, onlyId?: string): Promise<OgcC
       id: 'events-per-grid',
       title: '网格事件统计 Events per grid',
       description: `Events counted per comprehensive grid of the published comprehensive plan (now plan ${comprehensive}), in all and per type, over the datetime interval (all time without one). Single events are not served.`,
-      source: eventsPerGridSource(comprehensive, types.map((t) => t.type)),
-      timeSpan: eventTimeSpan,
+      source: eventsPerGridSource(comprehensive, types.map((t) => t.type), scope),
+      timeSpan: (k) => eventTimeSpan(k, scope),
     });
   }
   return onlyId === undefined ? collections : collections.filter((c) => c.id === onlyId);
 }
 
-export async function findCollection(knex: Knex, id: string): Promise<OgcCollection | undefined> {
-  return (await listCollections(knex, id))[0];
+export async function findCollection(knex: Knex, id: string, scope: Scope): Promise<OgcCollection | undefined> {
+  return (await listCollections(knex, scope, id))[0];
 }
 
-/** First and last time of the stored events, or null without events. */
-async function eventTimeSpan(knex: Knex): Promise<[string, string] | null> {
-  const { rows: [r] } = await knex.raw('select min(occurred_at) as first, max(occurred_at) as last from events');
+/** First and last time of the stored events in the scope, or null without any. */
+async function eventTimeSpan(knex: Knex, scope: Scope): Promise<[string, string] | null> {
+  const { rows: [r] } = await knex.raw(`select min(e.occurred_at) as first, max(e.occurred_at) as last from events e where ${eventInScopeCondition(scope)}`);
   if (r.first === null) return null;
   return [new Date(r.first).toISOString(), new Date(r.last).toISOString()];
 }

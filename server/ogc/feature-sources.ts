@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { geomInScopeCondition, scopeCondition, type Scope } from '../auth/scope';
 import type { TimeInterval } from './datetime';
 
 export type PropertyType = 'string' | 'integer';
@@ -48,10 +49,11 @@ export const queryableNames = (src: FeatureSource): string[] =>
 /** The street of a grid's area: the area's parent when the area is a community, the area itself when a street. */
 const STREET_OF_AREA = `case when c.level = 'community' then c.parent_code::text when c.level = 'street' then c.code::text end`;
 
-export function areaSource(level: 'district' | 'street' | 'community'): FeatureSource {
+/** The areas of one level in the scope (its subtree, by code). */
+export function areaSource(level: 'district' | 'street' | 'community', scope: Scope): FeatureSource {
   return {
     from: 'admin_areas t',
-    where: 't.level = ?',
+    where: `t.level = ? and ${scopeCondition('t.code', scope)}`,
     bindings: [level],
     id: { sql: 't.code::text', type: 'string' },
     geometry: 't.geom',
@@ -76,11 +78,11 @@ const gridProperties: Record<string, PropertyDef> = {
   plan_id: { sql: 't.plan_id', type: 'integer', description: 'the plan (version of the layer) the grid belongs to' },
 };
 
-/** The grids of one kind in one plan. */
-export function gridSource(planId: number, kind: string): FeatureSource {
+/** The grids of one kind in one plan, those in the scope (by area_code; none: only the unbounded scope). */
+export function gridSource(planId: number, kind: string, scope: Scope): FeatureSource {
   return {
     from: 'grids t left join admin_areas c on c.code = t.area_code',
-    where: 't.plan_id = ? and t.kind = ?',
+    where: `t.plan_id = ? and t.kind = ? and ${scopeCondition('t.area_code', scope)}`,
     bindings: [planId, kind],
     id: { sql: 't.code', type: 'string' },
     geometry: 't.geom',
@@ -103,6 +105,16 @@ function windowSql(window: TimeInterval | undefined): { sql: string; bindings: K
   return { sql: parts.map((p) => ` and ${p}`).join(''), bindings };
 }
 
+/**
+ * An event (`e`) in the scope, by its area code of the scope's level (community, street, else
+ * district), as the events' own scope rule (server/events/event-scope.ts) decides.
+ */
+export function eventInScopeCondition(scope: Scope, e = 'e'): string {
+  const n = scope.prefix.length;
+  const column = n > 9 ? 'community_code' : n > 6 ? 'street_code' : 'district_code';
+  return scopeCondition(`${e}.${column}`, scope);
+}
+
 /** Property name of the count of one event type. */
 export const eventTypeProperty = (type: string) => `events_${type}`;
 
@@ -110,10 +122,12 @@ export const eventTypeProperty = (type: string) => `events_${type}`;
  * The comprehensive grids of a plan, each with how many events were assigned to it over the
  * `datetime` window, in all and per type (`types`: every type stored, so every page has the same
  * properties). Events are counted by the grid they were assigned on ingest, as the risk
- * rankings count them; single events are never shown.
+ * rankings count them; single events are never shown. In a bounded scope: its grids, and only
+ * its events counted.
  */
-export function eventsPerGridSource(planId: number, types: string[]): FeatureSource {
-  const grids = gridSource(planId, 'comprehensive');
+export function eventsPerGridSource(planId: number, types: string[], scope: Scope): FeatureSource {
+  const grids = gridSource(planId, 'comprehensive', scope);
+  const eventsInScope = scope.prefix === '' ? '' : ` and ${eventInScopeCondition(scope)}`;
   const { code, name, area_code, street_code, households, population } = gridProperties;
   const perType = Object.fromEntries(types.map((type, i) => [eventTypeProperty(type), {
     sql: `c.n${i}`, type: 'integer' as const, description: `events of type ${type} in the datetime window`,
@@ -129,7 +143,7 @@ export function eventsPerGridSource(planId: number, types: string[]): FeatureSou
         return {
           sql: `left join lateral (
                   select ${['count(*)::int as n', ...counts].join(', ')}
-                  from events e where e.grid_code = p.code and e.grid_kind = 'comprehensive'${w.sql}
+                  from events e where e.grid_code = p.code and e.grid_kind = 'comprehensive'${eventsInScope}${w.sql}
                 ) c on true`,
           bindings: [...types, ...w.bindings],
         };
@@ -142,11 +156,11 @@ export function eventsPerGridSource(planId: number, types: string[]): FeatureSou
 export const HAZARD_DIMENSIONS = { point: 0, line: 1, polygon: 2 } as const;
 export type HazardShape = keyof typeof HAZARD_DIMENSIONS;
 
-/** The hazard sources of one geometry dimension: points (plants, stations), lines or polygons (flood zones …). */
-export function hazardSource(shape: HazardShape): FeatureSource {
+/** The hazard sources of one geometry dimension in the scope (by location): points (plants, stations), lines or polygons (flood zones …). */
+export function hazardSource(shape: HazardShape, scope: Scope): FeatureSource {
   return {
     from: 'hazard_sources t',
-    where: 'ST_Dimension(t.geom) = ?',
+    where: `ST_Dimension(t.geom) = ? and ${geomInScopeCondition('t.geom', scope)}`,
     bindings: [HAZARD_DIMENSIONS[shape]],
     id: { sql: 't.id', type: 'integer' },
     geometry: 't.geom',
@@ -159,9 +173,10 @@ export function hazardSource(shape: HazardShape): FeatureSource {
   };
 }
 
-export const responsePointSource: FeatureSource = {
+/** The response points in the scope (by location). */
+export const responsePointSource = (scope: Scope): FeatureSource => ({
   from: 'response_points t',
-  where: 'true',
+  where: geomInScopeCondition('t.geom', scope),
   bindings: [],
   id: { sql: 't.id', type: 'integer' },
   geometry: 't.geom',
@@ -170,4 +185,4 @@ export const responsePointSource: FeatureSource = {
     kind: { sql: 't.kind', type: 'string', description: 'police_station, quick_response, patrol or fire_station', queryable: true },
     name: { sql: 't.name', type: 'string', description: 'name', queryable: true },
   },
-};
+});

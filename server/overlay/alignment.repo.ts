@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { scopeCondition, type Scope } from '../auth/scope';
 import { oneRow } from '../db/rows';
 import { OVERLAY_GRID_DEG as GRID } from '../plans/topology.repo';
 
@@ -34,9 +35,11 @@ export interface AlignmentFigures {
  * every intersecting pair with its area (shares from planar areas, m² on the spheroid) and
  * the households of the address points the two have in common. `mismatch: false` skips the
  * boundary figure (the costliest part) for callers that only need the shares.
+ * Only the comprehensive grids in `scope` take part; the overlay grids are those in it and those
+ * that cover one of these grids (an overlay grid reaching into the scope is seen there).
  */
-export async function alignment(knex: Knex, comprehensivePlan: number, overlayPlan: number, opts: { mismatch?: boolean } = {}): Promise<{ grids: GridAlignment[]; overlays: { code: string; inside: string[]; split: string[] }[]; figures: AlignmentFigures }> {
-  const { r } = await oneRow<{ r: AlignmentRow }>(knex, ALIGNMENT_SQL, { c: comprehensivePlan, o: overlayPlan }, 'overlaying the two plans');
+export async function alignment(knex: Knex, comprehensivePlan: number, overlayPlan: number, scope: Scope, opts: { mismatch?: boolean } = {}): Promise<{ grids: GridAlignment[]; overlays: { code: string; inside: string[]; split: string[] }[]; figures: AlignmentFigures }> {
+  const { r } = await oneRow<{ r: AlignmentRow }>(knex, alignmentSql(scope), { c: comprehensivePlan, o: overlayPlan }, 'overlaying the two plans');
   const pairs = r.pairs ?? [];
   const pairsOf = new Map<string, typeof pairs>();
   for (const p of pairs) pairsOf.set(p.c, [...(pairsOf.get(p.c) ?? []), p]);
@@ -57,7 +60,7 @@ export async function alignment(knex: Knex, comprehensivePlan: number, overlayPl
     splitGrids: split.length,
     householdsInSplit: split.reduce((s, g) => s + g.households, 0),
     sliverAreaM2: pairs.filter((p) => p.m2 < SLIVER_M2).reduce((s, p) => s + p.m2, 0),
-    mismatchedBoundaryM: opts.mismatch === false ? null : await mismatchedBoundary(knex, comprehensivePlan, overlayPlan),
+    mismatchedBoundaryM: opts.mismatch === false ? null : await mismatchedBoundary(knex, comprehensivePlan, overlayPlan, scope),
   };
   const insideOf = new Map<string, string[]>();
   for (const g of grids) if (g.wholeIn) insideOf.set(g.wholeIn, [...(insideOf.get(g.wholeIn) ?? []), g.code]);
@@ -79,18 +82,18 @@ interface AlignmentRow {
 }
 
 // The joins go to the grids table itself, not to CTEs, so the GiST index serves them.
-const ALIGNMENT_SQL = `
-with c as (select code, households, geom from grids where plan_id = :c and kind in ('comprehensive', 'dedicated')),
-o as (select code, geom from grids where plan_id = :o and kind <> 'micro'),
+const alignmentSql = (scope: Scope) => `
+with c as (select code, households, geom from grids where plan_id = :c and kind in ('comprehensive', 'dedicated') and ${scopeCondition('area_code', scope)}),
 pairs as (
   select cg.code as c, og.code as o, ST_Intersection(cg.geom, og.geom, ${GRID}) as g
   from grids cg join grids og on og.plan_id = :o and og.kind <> 'micro' and cg.geom && og.geom and ST_Intersects(cg.geom, og.geom)
-  where cg.plan_id = :c and cg.kind in ('comprehensive', 'dedicated')
+  where cg.plan_id = :c and cg.kind in ('comprehensive', 'dedicated') and ${scopeCondition('cg.area_code', scope)}
 ),
+o as (select code, geom from grids where plan_id = :o and kind <> 'micro' and (${scopeCondition('area_code', scope)} or code in (select o from pairs))),
 pair_households as (
   select cg.code as c, og.code as o, sum(p.households) as households
   from address_points p
-  join grids cg on cg.plan_id = :c and cg.kind in ('comprehensive', 'dedicated') and cg.geom && p.geom and ST_Covers(cg.geom, p.geom)
+  join grids cg on cg.plan_id = :c and cg.kind in ('comprehensive', 'dedicated') and ${scopeCondition('cg.area_code', scope)} and cg.geom && p.geom and ST_Covers(cg.geom, p.geom)
   join grids og on og.plan_id = :o and og.kind <> 'micro' and og.geom && p.geom and ST_Covers(og.geom, p.geom)
   group by cg.code, og.code
 )
@@ -111,13 +114,13 @@ const MATCH_DEG = 1 / 110574;
  * (the layer's outer edge included) or outside the coverage adds nothing. A boundary between
  * two overlay grids is seen from both sides, hence the half.
  */
-const MISMATCH_SQL = `
+const mismatchSql = (scope: Scope) => `
 select coalesce(sum(ST_Length(ST_CollectionExtract(ST_Intersection(ST_Boundary(o.geom), ST_Buffer(ST_ReducePrecision(c.geom, ${GRID}), -${MATCH_DEG}), ${GRID}), 2)::geography)), 0) / 2 as m
 from grids c
 join grids o on o.plan_id = :o and o.kind <> 'micro' and c.geom && o.geom and ST_Intersects(c.geom, o.geom)
-where c.plan_id = :c and c.kind in ('comprehensive', 'dedicated')`;
+where c.plan_id = :c and c.kind in ('comprehensive', 'dedicated') and ${scopeCondition('c.area_code', scope)}`;
 
-async function mismatchedBoundary(knex: Knex, comprehensivePlan: number, overlayPlan: number): Promise<number | null> {
-  const { rows } = await knex.raw(MISMATCH_SQL, { c: comprehensivePlan, o: overlayPlan });
+async function mismatchedBoundary(knex: Knex, comprehensivePlan: number, overlayPlan: number, scope: Scope): Promise<number | null> {
+  const { rows } = await knex.raw(mismatchSql(scope), { c: comprehensivePlan, o: overlayPlan });
   return rows.length ? rows[0].m : null;
 }

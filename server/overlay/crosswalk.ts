@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Scope } from '../auth/scope';
 import { alignment } from './alignment.repo';
 
 export interface CrosswalkRow {
@@ -10,12 +11,12 @@ export interface CrosswalkRow {
 
 /**
  * "多网融合": one row per comprehensive grid with, for each overlay plan, the overlay grid
- * that covers it, or 'split' where several do.
+ * that covers it, or 'split' where several do; the comprehensive grids in the scope.
  */
-export async function crosswalk(knex: Knex, comprehensivePlan: number, overlayPlans: number[]): Promise<CrosswalkRow[]> {
+export async function crosswalk(knex: Knex, comprehensivePlan: number, overlayPlans: number[], scope: Scope): Promise<CrosswalkRow[]> {
   const rows = new Map<string, CrosswalkRow>();
   for (const overlay of overlayPlans) {
-    const { grids } = await alignment(knex, comprehensivePlan, overlay);
+    const { grids } = await alignment(knex, comprehensivePlan, overlay, scope);
     for (const g of grids) {
       const row = rows.get(g.code) ?? { code: g.code, households: g.households, layers: {} };
       row.layers[String(overlay)] = g.wholeIn ?? (g.overlays.length ? 'split' : '');

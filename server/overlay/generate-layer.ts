@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
+import { inScope, outOfScope, scopeCondition, type Scope } from '../auth/scope';
 import { z } from 'zod';
 import { createRng } from '../geo/prng';
 import { badRequest, notFound } from '../http/errors';
 import { readingOrder } from '../partition/grid-codes';
+import { planVisibleSql } from '../plans/plans.repo';
 import { createPlan, ensureLayer } from '../partition/partition.repo';
 import { splitGraph } from '../partition/plan-community';
 import { gridAdjacency } from './grid-adjacency';
@@ -38,15 +40,22 @@ interface SourceGrid { code: string; households: number; community: string | nul
  * are unions of whole comprehensive grids — one per community, one per street, or `count`
  * contiguous groups balanced by households (tree bisection and local repair over the grids'
  * adjacency, as the partition does with blocks) — checked to be an exact union.
+ * In a bounded scope: the plan must be visible (else 404), the layer written must lie within the
+ * scope (its area, or the plan's for a new layer; else 403 out_of_scope), and only the plan's
+ * grids in the scope are used.
  */
-export async function generateLayer(knex: Knex, req: GenerateLayerRequest): Promise<{ layerId: number; planId: number; grids: number; workload: WorkloadFigures; check: UnionCheck }> {
-  const { rows: plans } = await knex.raw('select area_code from grid_plans where id = ?', [req.comprehensive]);
+export async function generateLayer(knex: Knex, req: GenerateLayerRequest, scope: Scope): Promise<{ layerId: number; planId: number; grids: number; workload: WorkloadFigures; check: UnionCheck }> {
+  const { rows: plans } = await knex.raw(
+    `select p.area_code from grid_plans p join grid_layers l on l.id = p.layer_id where p.id = ? and ${planVisibleSql(scope)}`, [req.comprehensive]);
   if (!plans.length) throw notFound(`plan ${req.comprehensive}`);
+  const { rows: layers } = await knex.raw('select id, area_code from grid_layers where name = ?', [req.layer]);
+  const layerArea: string | null = layers.length ? layers[0].area_code : plans[0].area_code;
+  if (!inScope(scope, layerArea)) throw outOfScope(scope, layerArea, layers.length ? `layer ${layers[0].id} (${req.layer})` : `a new layer ${req.layer} over plan ${req.comprehensive}`);
   const { rows: source } = await knex.raw(
     `select g.code, g.households, a.code::text as community, a.parent_code::text as street,
             ST_X(ST_PointOnSurface(g.geom)) as lng, ST_Y(ST_PointOnSurface(g.geom)) as lat
      from grids g left join admin_areas a on a.code = g.area_code and a.level = 'community'
-     where g.plan_id = ? and g.kind in ('comprehensive', 'dedicated') order by g.code`,
+     where g.plan_id = ? and g.kind in ('comprehensive', 'dedicated') and ${scopeCondition('g.area_code', scope)} order by g.code`,
     [req.comprehensive],
   ) as { rows: SourceGrid[] };
   if (!source.length) throw badRequest('no_grids', `plan ${req.comprehensive} has no comprehensive grids to build from`);

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { inScope, outOfScope, type Scope } from '../auth/scope';
 import { AppError, badRequest } from '../http/errors';
 import { createPlan } from '../partition/partition.repo';
 import { alignment } from './alignment.repo';
@@ -35,10 +36,10 @@ export interface ProposalOptions {
  * — the one holding most of its households (most of its area when it has none) — and each
  * overlay grid's comprehensive grids are then made contiguous: pieces cut off from its largest
  * piece go to the neighbouring overlay grid they share most boundary with. Optionally the
- * workload is then balanced (see balanceWorkload).
+ * workload is then balanced (see balanceWorkload). Over the comprehensive grids in the scope.
  */
-export async function proposeAlignment(knex: Knex, comprehensivePlan: number, overlayPlan: number, opts: ProposalOptions = {}): Promise<Proposal> {
-  const { grids } = await alignment(knex, comprehensivePlan, overlayPlan, { mismatch: false });
+export async function proposeAlignment(knex: Knex, comprehensivePlan: number, overlayPlan: number, scope: Scope, opts: ProposalOptions = {}): Promise<Proposal> {
+  const { grids } = await alignment(knex, comprehensivePlan, overlayPlan, scope, { mismatch: false });
   const uncovered = grids.filter((g) => !g.overlays.length);
   if (uncovered.length) throw badRequest('not_covered', `comprehensive grid ${uncovered[0].code} is covered by no grid of plan ${overlayPlan} (${uncovered.length} such grids)`);
   const byHouseholds = (g: (typeof grids)[number]) =>
@@ -106,12 +107,17 @@ export function makeContiguous(assigned: string[], edges: { a: number; b: number
 /**
  * Writes the proposal as a new draft plan of the overlay's layer: each overlay grid becomes the
  * union of its comprehensive grids, keeping its code, name and properties, checked to be an
- * exact union. Returns the plan id and the check.
+ * exact union. Returns the plan id and the check. A 403 out_of_scope unless the overlay's layer
+ * lies within the scope (its area in it).
  */
-export async function acceptProposal(knex: Knex, comprehensivePlan: number, overlayPlan: number, proposal: Proposal, name: string): Promise<{ planId: number; check: UnionCheck }> {
+export async function acceptProposal(knex: Knex, comprehensivePlan: number, overlayPlan: number, proposal: Proposal, name: string, scope: Scope): Promise<{ planId: number; check: UnionCheck }> {
   return knex.transaction(async (trx) => {
     const { rows: [overlay] } = await trx.raw(
-      `select p.layer_id, c.area_code from grid_plans p, grid_plans c where p.id = ? and c.id = ?`, [overlayPlan, comprehensivePlan]);
+      `select p.layer_id, c.area_code, l.area_code as layer_area_code, l.name as layer_name
+         from grid_plans p join grid_layers l on l.id = p.layer_id, grid_plans c where p.id = ? and c.id = ?`, [overlayPlan, comprehensivePlan]);
+    if (!inScope(scope, overlay.layer_area_code)) {
+      throw outOfScope(scope, overlay.layer_area_code, `the layer ${overlay.layer_id} (${overlay.layer_name}) of overlay plan ${overlayPlan}`);
+    }
     const planId = await createPlan(trx, { layerId: overlay.layer_id, name, areaCode: overlay.area_code, params: { alignedTo: comprehensivePlan }, basedOn: overlayPlan });
     const { rows: today } = await trx.raw(
       'select code, kind, area_code, name, properties from grids where plan_id = ? and code = any(?::text[])',

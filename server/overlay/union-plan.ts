@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { AppError } from '../http/errors';
 import { TOPOLOGY_THRESHOLDS } from '../plans/topology';
-import { gaps, gridCommunities, overlaps } from '../plans/topology.repo';
+import { gaps, overlaps } from '../plans/topology.repo';
 
 /** An overlay grid made of whole comprehensive grids. */
 export interface UnionGrid {
@@ -33,7 +33,8 @@ const MAX_AREA_ERROR = 1e-9;
  * households and population), then runs the planning topology check's gap and overlap queries
  * on it. An overlay that is not an exact union of comprehensive grids (an overlap, or a gap
  * the comprehensive plan does not have) is a 500 and, inside the caller's transaction,
- * nothing is written.
+ * nothing is written. The check is against the comprehensive grids the overlay is made of (all
+ * of the plan's, or those of the caller's scope) and their communities.
  */
 export async function writeUnionPlan(trx: Knex.Transaction, planId: number, comprehensivePlan: number, grids: UnionGrid[]): Promise<UnionCheck> {
   await trx.raw(
@@ -44,10 +45,16 @@ export async function writeUnionPlan(trx: Knex.Transaction, planId: number, comp
      group by t.code, t.kind, t.area_code, t.name, t.properties`,
     [planId, JSON.stringify(grids.map((g) => ({ code: g.code, kind: g.kind, area_code: g.areaCode, name: g.name, properties: g.properties, members: g.members }))), comprehensivePlan],
   );
-  const communities = await gridCommunities(trx, comprehensivePlan);
+  const members = [...new Set(grids.flatMap((g) => g.members))];
+  const { rows: inCommunities } = await trx.raw(
+    `select distinct a.code::text as code from grids g join admin_areas a on a.code = g.area_code
+      where g.plan_id = ? and g.kind <> 'micro' and a.level = 'community' and g.code = any(?::text[]) order by 1`,
+    [comprehensivePlan, members]);
+  const communities = (inCommunities as { code: string }[]).map((r) => r.code);
   const { rows: [areas] } = await trx.raw(
-    `select (select sum(ST_Area(geom)) from grids where plan_id = ?) as overlay, (select sum(ST_Area(geom)) from grids where plan_id = ? and kind in ('comprehensive', 'dedicated')) as comprehensive`,
-    [planId, comprehensivePlan]);
+    `select (select sum(ST_Area(geom)) from grids where plan_id = ?) as overlay,
+            (select sum(ST_Area(geom)) from grids where plan_id = ? and kind in ('comprehensive', 'dedicated') and code = any(?::text[])) as comprehensive`,
+    [planId, comprehensivePlan, members]);
   // one after another: the queries share the transaction's connection
   const own = await gaps(trx, planId, communities, TOPOLOGY_THRESHOLDS.gapM2);
   const inherited = await gaps(trx, comprehensivePlan, communities, TOPOLOGY_THRESHOLDS.gapM2);

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { scopeCondition, type Scope } from '../auth/scope';
 import type { GridMove } from './plans.schema';
 import { allRows } from '../db/rows';
 import { OVERLAY_GRID_DEG } from './topology.repo';
@@ -16,8 +17,9 @@ export interface CodeChange {
   symDiffM2: number | null;
 }
 
-/** Every grid code of either plan, paired by code, with the change in area and shape. */
-export async function codeChanges(knex: Knex, from: number, to: number): Promise<CodeChange[]> {
+/** Every grid code of either plan in the scope, paired by code, with the change in area and shape. */
+export async function codeChanges(knex: Knex, from: number, to: number, scope: Scope): Promise<CodeChange[]> {
+  const inScope = scopeCondition('area_code', scope);
   const rows = await allRows(
     knex,
     `select coalesce(a.code, b.code) as code,
@@ -26,8 +28,8 @@ export async function codeChanges(knex: Knex, from: number, to: number): Promise
             case when a.id is not null and b.id is not null then
               case when ST_OrderingEquals(a.geom, b.geom) then 0 else ST_Area(ST_SymDifference(a.geom, b.geom, ${OVERLAY_GRID_DEG})::geography) end
             end as sym_diff_m2
-       from (select id, code, geom from grids where plan_id = ?) a
-       full join (select id, code, geom from grids where plan_id = ?) b on b.code = a.code
+       from (select id, code, geom from grids where plan_id = ? and ${inScope}) a
+       full join (select id, code, geom from grids where plan_id = ? and ${inScope}) b on b.code = a.code
       order by 1`,
     [from, to],
     `comparing the grids of plans ${from} and ${to}`,
@@ -44,14 +46,15 @@ export async function codeChanges(knex: Knex, from: number, to: number): Promise
  * Where households go: each address point is put in the grid of each plan that covers it (every
  * kind but micro, i.e. comprehensive or dedicated in a planning layer; on a shared edge the
  * dedicated grid, then the lowest code), and the points whose grid changes are summed per
- * (from, to) pair. A null code means no grid of that plan covers the point.
+ * (from, to) pair. A null code means no grid of that plan in the scope covers the point: only
+ * grids in the scope are counted.
  */
-export async function householdMoves(knex: Knex, from: number, to: number): Promise<GridMove[]> {
+export async function householdMoves(knex: Knex, from: number, to: number, scope: Scope): Promise<GridMove[]> {
   // a join (not a per-point subquery) so the planner can drive it from either side's GiST index
   const placed = (param: string) => `
     select distinct on (p.id) p.id, g.code
       from grids g join address_points p on p.geom && g.geom and ST_Covers(g.geom, p.geom)
-     where g.plan_id = ${param} and g.kind <> 'micro'
+     where g.plan_id = ${param} and g.kind <> 'micro' and ${scopeCondition('g.area_code', scope)}
      order by p.id, g.kind = 'dedicated' desc, g.code`;
   const rows = await allRows(
     knex,
@@ -78,24 +81,25 @@ export async function householdMoves(knex: Knex, from: number, to: number): Prom
 }
 
 /**
- * The grids that changed, as GeoJSON-ready rows: added and reshaped grids of plan `to`, removed
- * grids of plan `from`, each with its `change`.
+ * The grids in the scope that changed, as GeoJSON-ready rows: added and reshaped grids of plan
+ * `to`, removed grids of plan `from`, each with its `change`.
  */
-export async function changedGrids(knex: Knex, from: number, to: number) {
+export async function changedGrids(knex: Knex, from: number, to: number, scope: Scope) {
+  const inScope = (g: string) => scopeCondition(`${g}.area_code`, scope);
   const rows = await allRows(
     knex,
     `select b.id, b.plan_id, b.code, b.kind, b.name, b.area_code, b.households, b.population,
             case when a.id is null then 'added' else 'reshaped' end as change,
             case when a.id is null then null else ST_Area(b.geom::geography) - ST_Area(a.geom::geography) end as area_change_m2,
             ST_AsGeoJSON(b.geom, 7) as geojson
-       from grids b left join grids a on a.plan_id = ? and a.code = b.code
-      where b.plan_id = ?
+       from grids b left join grids a on a.plan_id = ? and a.code = b.code and ${inScope('a')}
+      where b.plan_id = ? and ${inScope('b')}
         and (a.id is null or (not ST_OrderingEquals(a.geom, b.geom) and ST_Area(ST_SymDifference(a.geom, b.geom, ${OVERLAY_GRID_DEG})::geography) > ${RESHAPE_THRESHOLD_M2}))
      union all
      select a.id, a.plan_id, a.code, a.kind, a.name, a.area_code, a.households, a.population,
             'removed', null, ST_AsGeoJSON(a.geom, 7)
        from grids a
-      where a.plan_id = ? and not exists (select 1 from grids b where b.plan_id = ? and b.code = a.code)
+      where a.plan_id = ? and ${inScope('a')} and not exists (select 1 from grids b where b.plan_id = ? and b.code = a.code and ${inScope('b')})
       order by 3`,
     [from, to, from, to],
     `collecting the changed grids of plans ${from} and ${to}`,

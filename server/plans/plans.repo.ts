@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { areaVisibleCondition, scopeCondition, type Scope } from '../auth/scope';
 import type { GridProperties } from '../planning/planning.schema';
 import { DEFAULT_TARGETS } from '../planning/planning.schema';
 import type { PlanDetail, PlanGridsQuery, PlanStatus, PlanSummary } from './plans.schema';
@@ -32,15 +33,24 @@ const GRID_LATERALS = `cross join lateral (select ST_Area(g.geom::geography) as 
 const PLAN_SUMMARY = `p.id, p.version, p.layer_id, l.name as layer_name, l.kind as layer_kind, p.name, p.status, p.area_code, p.based_on,
   p.created_at, p.published_at, coalesce(c.grid_counts, '{}'::jsonb) as grid_counts,
   coalesce(s.households, 0) as households, coalesce(s.population, 0) as population`;
-const PLAN_LATERALS = `join grid_layers l on l.id = p.layer_id
+/** The plan's layer, and the grid counts and figures of its grids in the scope. */
+const planLaterals = (scope: Scope) => `join grid_layers l on l.id = p.layer_id
   left join lateral (
     select jsonb_object_agg(k.kind, k.n) as grid_counts
-      from (select kind, count(*)::int as n from grids where plan_id = p.id group by kind) k
+      from (select kind, count(*)::int as n from grids where plan_id = p.id and ${scopeCondition('area_code', scope)} group by kind) k
   ) c on true
   left join lateral (
     select sum(households)::int as households, sum(population)::int as population, sum(ST_Area(geom::geography)) as area_m2
-      from grids where plan_id = p.id and kind <> 'micro'
+      from grids where plan_id = p.id and kind <> 'micro' and ${scopeCondition('area_code', scope)}
   ) s on true`;
+
+/**
+ * SQL: plan `p` of layer `l` is visible in the scope: the layer's and the plan's areas are each
+ * none, within the scope or holding it (a street planner sees the district's plan, with only its
+ * street's grids in it).
+ */
+export const planVisibleSql = (scope: Scope, p = 'p', l = 'l') =>
+  `${areaVisibleCondition(`${l}.area_code`, scope)} and ${areaVisibleCondition(`${p}.area_code`, scope)}`;
 
 const toIso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null ? null : String(v));
 
@@ -64,23 +74,26 @@ function summary(r: Row): PlanSummary {
   };
 }
 
-/** Plans with their layer, grid counts per kind and households, oldest layer and plan first. */
-export async function listPlans(knex: Knex, layerId?: number): Promise<PlanSummary[]> {
+/** Plans visible in the scope with their layer, grid counts per kind and households (of grids in the scope), oldest layer and plan first. */
+export async function listPlans(knex: Knex, scope: Scope, layerId?: number): Promise<PlanSummary[]> {
   const { rows } = await knex.raw(
-    `select ${PLAN_SUMMARY} from grid_plans p ${PLAN_LATERALS}
-      where (?::int is null or p.layer_id = ?::int)
+    `select ${PLAN_SUMMARY} from grid_plans p ${planLaterals(scope)}
+      where (?::int is null or p.layer_id = ?::int) and ${planVisibleSql(scope)}
       order by p.layer_id, p.id`,
     [layerId ?? null, layerId ?? null],
   );
   return (rows as Row[]).map(summary);
 }
 
-/** One plan with its params, area and how its comprehensive grids fit their household ranges. */
-export async function getPlan(knex: Knex, id: number): Promise<PlanDetail | undefined> {
+/**
+ * One plan with its params, area and how its comprehensive grids fit their household ranges (its
+ * grids in the scope); undefined when there is none or it is not visible in the scope.
+ */
+export async function getPlan(knex: Knex, id: number, scope: Scope): Promise<PlanDetail | undefined> {
   const { rows } = await knex.raw(
     `select ${PLAN_SUMMARY}, p.params, coalesce(s.area_m2, 0) as area_m2,
             r.count, r.in_range, r.min_households, r.max_households, r.mean_households
-       from grid_plans p ${PLAN_LATERALS}
+       from grid_plans p ${planLaterals(scope)}
        cross join lateral (
          select count(*)::int as count,
                 count(*) filter (where g.households between t.target_min and t.target_max)::int as in_range,
@@ -88,9 +101,9 @@ export async function getPlan(knex: Knex, id: number): Promise<PlanDetail | unde
                 avg(g.households)::float8 as mean_households
            from grids g
            cross join lateral (select ${targetSql('min')} as target_min, ${targetSql('max')} as target_max) t
-          where g.plan_id = p.id and g.kind = 'comprehensive'
+          where g.plan_id = p.id and g.kind = 'comprehensive' and ${scopeCondition('g.area_code', scope)}
        ) r
-      where p.id = ?`,
+      where p.id = ? and ${planVisibleSql(scope)}`,
     [id],
   );
   const r = (rows as Row[])[0];
@@ -113,14 +126,30 @@ export async function getPlan(knex: Knex, id: number): Promise<PlanDetail | unde
   };
 }
 
-/** The layer and status of a plan, or undefined when there is none with that id. */
-export async function planHead(knex: Knex, id: number): Promise<{ id: number; layer_id: number; status: PlanStatus; name: string; layer_name: string } | undefined> {
+export interface PlanHead {
+  id: number;
+  layer_id: number;
+  status: PlanStatus;
+  name: string;
+  layer_name: string;
+  /** the layer's area (null: none) */
+  layer_area_code: string | null;
+  /** the plan's own area (null: none) */
+  area_code: string | null;
+}
+
+/** The layer, status and areas of a plan, or undefined when there is none with that id visible in the scope. */
+export async function planHead(knex: Knex, id: number, scope: Scope): Promise<PlanHead | undefined> {
   const { rows } = await knex.raw(
-    'select p.id, p.layer_id, p.status, p.name, l.name as layer_name from grid_plans p join grid_layers l on l.id = p.layer_id where p.id = ?',
+    `select p.id, p.layer_id, p.status, p.name, l.name as layer_name, l.area_code as layer_area_code, p.area_code
+       from grid_plans p join grid_layers l on l.id = p.layer_id where p.id = ? and ${planVisibleSql(scope)}`,
     [id],
   );
   const r = (rows as Row[])[0];
-  return r && { id: Number(r.id), layer_id: Number(r.layer_id), status: r.status as PlanStatus, name: String(r.name), layer_name: String(r.layer_name) };
+  return r && {
+    id: Number(r.id), layer_id: Number(r.layer_id), status: r.status as PlanStatus, name: String(r.name), layer_name: String(r.layer_name),
+    layer_area_code: (r.layer_area_code as string | null) ?? null, area_code: (r.area_code as string | null) ?? null,
+  };
 }
 
 export type GridRow = GridProperties & { id: number; version: number; etag: string };
@@ -143,11 +172,11 @@ function gridProperties(r: Row): GridProperties {
 }
 
 /**
- * A plan's grids (or the one with `q.code`) as GeoJSON-ready rows: id, GridProperties, version
- * and ETag, and the geometry as GeoJSON text.
+ * A plan's grids in the scope (or the one with `q.code`) as GeoJSON-ready rows: id,
+ * GridProperties, version and ETag, and the geometry as GeoJSON text.
  */
-export async function planGrids(knex: Knex, planId: number, q: PlanGridsQuery & { code?: string }): Promise<(GridRow & { geojson: string })[]> {
-  const where: string[] = ['g.plan_id = ?'];
+export async function planGrids(knex: Knex, planId: number, q: PlanGridsQuery & { code?: string }, scope: Scope): Promise<(GridRow & { geojson: string })[]> {
+  const where: string[] = ['g.plan_id = ?', scopeCondition('g.area_code', scope)];
   const bindings: Knex.RawBinding[] = [planId];
   if (q.code) {
     where.push('g.code = ?');
@@ -178,13 +207,13 @@ export async function planGrids(knex: Knex, planId: number, q: PlanGridsQuery & 
 }
 
 /**
- * A plan's grids (optionally one kind) as an export source (server/export/layer.ts): the
- * GridProperties columns, read in pages by code; feature id = grid id.
+ * A plan's grids in the scope (optionally one kind) as an export source (server/export/layer.ts):
+ * the GridProperties columns, read in pages by code; feature id = grid id.
  */
-export const gridExportSql = (planId: number, kind?: string) => ({
+export const gridExportSql = (planId: number, scope: Scope, kind?: string) => ({
   select: GRID_PROPERTIES,
   from: `grids g join grid_plans p on p.id = g.plan_id ${GRID_LATERALS}`,
-  where: 'g.plan_id = ? and (cast(? as text) is null or g.kind = cast(? as text))',
+  where: `g.plan_id = ? and (cast(? as text) is null or g.kind = cast(? as text)) and ${scopeCondition('g.area_code', scope)}`,
   bindings: [planId, kind ?? null, kind ?? null],
   key: 'g.code',
   geom: 'g.geom',

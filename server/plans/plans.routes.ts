@@ -1,4 +1,5 @@
 import type { AppDeps } from '../deps';
+import { scopeOfRequest } from '../auth/principal';
 import { apiRouter } from '../http/api-router';
 import { parseOr400 } from '../http/validate';
 import { createPlansService } from './plans.service';
@@ -13,12 +14,12 @@ export function planRoutes({ db }: AppDeps) {
 
   add({ method: 'get', path: '/plans', access: 'areas:read', summary: 'Grid plans (versions of a layer) with grid counts per kind and households', tag: 'plans', query: listPlansQuery }, async (req, res) => {
     const { layerId } = parseOr400(listPlansQuery, req.query);
-    res.json(await plans.listPlans(layerId));
+    res.json(await plans.listPlans(scopeOfRequest(req), layerId));
   });
 
   add({ method: 'get', path: '/plans/:id', access: 'areas:read', summary: 'One plan: version, status, params, grid counts, households, share of comprehensive grids in range', tag: 'plans', etag: "the plan's version, for If-Match on its writes" }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
-    const plan = await plans.getPlan(id);
+    const plan = await plans.getPlan(id, scopeOfRequest(req));
     res.set('ETag', plan.etag).json(plan);
   });
 
@@ -27,7 +28,7 @@ export function planRoutes({ db }: AppDeps) {
     async (req, res) => {
       const { id } = parseOr400(planIdParams, req.params, 'path');
       const q = parseOr400(planGridsQuery, req.query);
-      res.type(geojson).json(await plans.grids(id, q));
+      res.type(geojson).json(await plans.grids(id, q, scopeOfRequest(req)));
     },
   );
 
@@ -35,14 +36,14 @@ export function planRoutes({ db }: AppDeps) {
     { method: 'get', path: '/plans/:id/grids/:code', access: 'areas:read', summary: 'One grid of a plan as a GeoJSON feature (GridProperties, version, etag)', tag: 'plans', produces: geojson, etag: "the grid's version, for If-Match on edits" },
     async (req, res) => {
       const { id, code } = parseOr400(gridParams, req.params, 'path');
-      const { feature, etag } = await plans.grid(id, code);
+      const { feature, etag } = await plans.grid(id, code, scopeOfRequest(req));
       res.type(geojson).set('ETag', etag).json(feature);
     },
   );
 
   add({ method: 'post', path: '/plans/:id/publish', access: 'plans:edit', summary: "Publishes a draft plan and archives the layer's published one, in one transaction", tag: 'plans', ifMatch: IF_MATCH_WHOLE_PLAN, etag: "the plan's new ETag" }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
-    const result = await plans.publish(id, parseIfMatch(req.get('if-match'), id));
+    const result = await plans.publish(id, scopeOfRequest(req), parseIfMatch(req.get('if-match'), id));
     res.set('ETag', result.plan.etag).json(result);
   });
 
@@ -51,8 +52,9 @@ export function planRoutes({ db }: AppDeps) {
     async (req, res) => {
       const { id, other } = parseOr400(diffParams, req.params, 'path');
       const { format } = parseOr400(diffQuery, req.query);
-      if (format === 'geojson') res.type(geojson).json(await plans.diffFeatures(id, other));
-      else res.json(await plans.diff(id, other));
+      const scope = scopeOfRequest(req);
+      if (format === 'geojson') res.type(geojson).json(await plans.diffFeatures(id, other, scope));
+      else res.json(await plans.diff(id, other, scope));
     },
   );
 
@@ -61,7 +63,7 @@ export function planRoutes({ db }: AppDeps) {
     async (req, res) => {
       const { id } = parseOr400(planIdParams, req.params, 'path');
       const { area } = parseOr400(topologyQuery, req.query);
-      res.json(await plans.topology(id, area));
+      res.json(await plans.topology(id, scopeOfRequest(req), area));
     },
   );
 

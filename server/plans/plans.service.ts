@@ -1,4 +1,5 @@
 import type { Feature, FeatureCollection } from 'geojson';
+import { inScope, outOfScope, type Scope } from '../auth/scope';
 import { recordAudit } from '../audit/audit.repo';
 import type { Db } from '../db/knex';
 import { badRequest, conflict, notFound } from '../http/errors';
@@ -14,32 +15,35 @@ function gridFeature({ id, geojson, ...properties }: repo.GridRow & { geojson: s
   return { type: 'Feature', id, properties: properties satisfies GridProperties & { version: number; etag: string }, geometry: JSON.parse(geojson) };
 }
 
-/** The use cases of the plans API: read plans and their grids, publish, compare, check. */
+/**
+ * The use cases of the plans API: read plans and their grids, publish, compare, check. Each takes
+ * the caller's scope: a plan not visible in it is a 404, its grids outside it are left out.
+ */
 export function createPlansService(db: Db) {
   const knex = db.knex;
 
-  async function requirePlan(id: number): Promise<PlanDetail> {
-    const plan = await repo.getPlan(knex, id);
+  async function requirePlan(id: number, scope: Scope): Promise<PlanDetail> {
+    const plan = await repo.getPlan(knex, id, scope);
     if (!plan) throw notFound(`plan ${id}`);
     return plan;
   }
 
   return {
-    listPlans: (layerId?: number) => repo.listPlans(knex, layerId),
+    listPlans: (scope: Scope, layerId?: number) => repo.listPlans(knex, scope, layerId),
 
     getPlan: requirePlan,
 
     /** The plan's grids as a FeatureCollection of grid features. */
-    async grids(id: number, q: PlanGridsQuery): Promise<FeatureCollection & { numberReturned: number }> {
-      await requirePlan(id);
-      const rows = await repo.planGrids(knex, id, q);
+    async grids(id: number, q: PlanGridsQuery, scope: Scope): Promise<FeatureCollection & { numberReturned: number }> {
+      await requirePlan(id, scope);
+      const rows = await repo.planGrids(knex, id, q, scope);
       return { type: 'FeatureCollection', numberReturned: rows.length, features: rows.map(gridFeature) };
     },
 
     /** One grid of the plan as a feature, and its ETag. */
-    async grid(id: number, code: string): Promise<{ feature: Feature; etag: string }> {
-      await requirePlan(id);
-      const [row] = await repo.planGrids(knex, id, { code });
+    async grid(id: number, code: string, scope: Scope): Promise<{ feature: Feature; etag: string }> {
+      await requirePlan(id, scope);
+      const [row] = await repo.planGrids(knex, id, { code }, scope);
       if (!row) throw notFound(`grid ${code} in plan ${id}`);
       return { feature: gridFeature(row), etag: row.etag };
     },
@@ -47,10 +51,14 @@ export function createPlansService(db: Db) {
     /**
      * Publishes a draft: the layer's published plan becomes archived and this one published, in
      * one transaction that locks the layer's plans, so concurrent publishes queue; If-Match (the
-     * plan's ETag) is checked under that lock. Both plans' versions go up.
+     * plan's ETag) is checked under that lock. Both plans' versions go up. Publishing changes the
+     * whole layer: a 403 out_of_scope unless the layer's area lies within the scope.
      */
-    async publish(id: number, ifMatch?: IfMatch): Promise<PublishResult> {
+    async publish(id: number, scope: Scope, ifMatch?: IfMatch): Promise<PublishResult> {
       return knex.transaction(async (trx) => {
+        const head = await repo.planHead(trx, id, scope);
+        if (!head) throw notFound(`plan ${id}`);
+        if (!inScope(scope, head.layer_area_code)) throw outOfScope(scope, head.layer_area_code, `publishing plan ${id}: its layer ${head.layer_id} (${head.layer_name})`);
         const plans = await repo.lockLayerPlans(trx, id);
         const plan = plans.find((p) => p.id === id);
         if (!plan) throw notFound(`plan ${id}`);
@@ -62,14 +70,14 @@ export function createPlansService(db: Db) {
         const archived = await repo.archivePublished(trx, id);
         await repo.markPublished(trx, id);
         await recordPublish(trx, plan, archived);
-        return { plan: (await repo.getPlan(trx, id))!, archived };
+        return { plan: (await repo.getPlan(trx, id, scope))!, archived };
       });
     },
 
     /** What changes from plan `from` to plan `to` of the same layer. */
-    async diff(from: number, to: number): Promise<PlanDiff> {
-      await comparable(from, to);
-      const [changes, moves] = await Promise.all([diffRepo.codeChanges(knex, from, to), diffRepo.householdMoves(knex, from, to)]);
+    async diff(from: number, to: number, scope: Scope): Promise<PlanDiff> {
+      await comparable(from, to, scope);
+      const [changes, moves] = await Promise.all([diffRepo.codeChanges(knex, from, to, scope), diffRepo.householdMoves(knex, from, to, scope)]);
       const same = changes.filter((c) => c.change === 'same');
       const reshaped = same.filter((c) => c.symDiffM2! > diffRepo.RESHAPE_THRESHOLD_M2);
       return {
@@ -84,23 +92,23 @@ export function createPlansService(db: Db) {
     },
 
     /** The changed grids for map highlighting: added/reshaped ones of `to`, removed ones of `from`. */
-    async diffFeatures(from: number, to: number): Promise<FeatureCollection> {
-      await comparable(from, to);
-      const rows = await diffRepo.changedGrids(knex, from, to);
+    async diffFeatures(from: number, to: number, scope: Scope): Promise<FeatureCollection> {
+      await comparable(from, to, scope);
+      const rows = await diffRepo.changedGrids(knex, from, to, scope);
       return {
         type: 'FeatureCollection',
         features: rows.map((r): Feature => ({ type: 'Feature', id: r.id, properties: r.properties, geometry: JSON.parse(r.geojson) })),
       };
     },
 
-    async topology(id: number, area?: string): Promise<TopologyReport> {
-      const plan = await requirePlan(id);
-      return checkTopology(knex, plan, area);
+    async topology(id: number, scope: Scope, area?: string): Promise<TopologyReport> {
+      const plan = await requirePlan(id, scope);
+      return checkTopology(knex, plan, scope, area);
     },
   };
 
-  async function comparable(from: number, to: number) {
-    const [a, b] = await Promise.all([repo.planHead(knex, from), repo.planHead(knex, to)]);
+  async function comparable(from: number, to: number, scope: Scope) {
+    const [a, b] = await Promise.all([repo.planHead(knex, from, scope), repo.planHead(knex, to, scope)]);
     if (!a) throw notFound(`plan ${from}`);
     if (!b) throw notFound(`plan ${to}`);
     if (a.layer_id !== b.layer_id) {

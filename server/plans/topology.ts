@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { inScope, type Scope } from '../auth/scope';
 import { notFound } from '../http/errors';
 import { TOPOLOGY_TYPES, type Severity, type TopologyIssue, type TopologyReport, type TopologyType } from './plans.schema';
 import * as repo from './topology.repo';
@@ -34,17 +35,19 @@ type Draft = TopologyIssue & { areaCodes: (string | null)[] };
  * `area` narrows the report to issues in that area (a community, or a street or district).
  * Communities checked for gaps: those under the plan's area_code (all of them, so a community
  * without any grid shows as one gap), or, for a plan without one, those its grids name.
+ * The caller's `scope` narrows the report as `area` does: issues in no area of it are left out
+ * (an issue between a grid in it and one outside names both), and `area` outside it is a 404.
  */
-export async function checkTopology(knex: Knex, plan: { id: number; area_code: string | null }, area?: string): Promise<TopologyReport> {
+export async function checkTopology(knex: Knex, plan: { id: number; area_code: string | null }, scope: Scope, area?: string): Promise<TopologyReport> {
   let areaScope: Set<string> | undefined;
   if (area) {
-    const under = await repo.areasUnder(knex, area);
+    const under = inScope(scope, area) ? await repo.areasUnder(knex, area) : [];
     if (under.length === 0) throw notFound(`area ${area}`);
     areaScope = new Set(under.map((a) => a.code));
   }
-  const planCommunities = plan.area_code
+  const planCommunities = (plan.area_code
     ? (await repo.areasUnder(knex, plan.area_code)).filter((a) => a.level === 'community').map((a) => a.code)
-    : await repo.gridCommunities(knex, plan.id);
+    : await repo.gridCommunities(knex, plan.id)).filter((c) => inScope(scope, c));
   const gapCommunities = areaScope ? planCommunities.filter((c) => areaScope.has(c)) : planCommunities;
 
   const t = TOPOLOGY_THRESHOLDS;
@@ -147,7 +150,8 @@ export async function checkTopology(knex: Knex, plan: { id: number; area_code: s
     });
   }
 
-  const kept = areaScope ? issues.filter((i) => i.areaCodes.some((c) => c !== null && areaScope.has(c))) : issues;
+  const seen = (i: Draft) => i.areaCodes.some((c) => inScope(scope, c));
+  const kept = issues.filter((i) => seen(i) && (!areaScope || i.areaCodes.some((c) => c !== null && areaScope.has(c))));
   const typeOrder = (t: TopologyType) => TOPOLOGY_TYPES.indexOf(t);
   kept.sort(
     (a, b) =>

@@ -12,6 +12,11 @@ export interface TileSource {
   maxzoom: number;
   /** optional SQL filter over alias t */
   where?: string;
+  /**
+   * the area code column (over alias t) a caller's scope filters on; none: the source is public
+   * infrastructure, the same for every scope (barriers)
+   */
+  scopeColumn?: string;
 }
 
 export const EXTENT = 4096;
@@ -23,6 +28,7 @@ export const tileSources: TileSource[] = [
     table: 'admin_areas',
     geometry: 'polygon',
     properties: { code: 't.code', name: 't.name', level: 't.level', parent_code: 't.parent_code' },
+    scopeColumn: 't.code',
     minzoom: 0,
     maxzoom: 22,
   },
@@ -31,6 +37,7 @@ export const tileSources: TileSource[] = [
     table: 'grids',
     geometry: 'polygon',
     properties: { code: 't.code', kind: 't.kind', name: 't.name', area_code: 't.area_code', plan_id: 't.plan_id' },
+    scopeColumn: 't.area_code',
     minzoom: 8,
     maxzoom: 22,
   },
@@ -47,6 +54,7 @@ export const tileSources: TileSource[] = [
     table: 'address_points',
     geometry: 'point',
     properties: { households: 't.households', population: 't.population' },
+    scopeColumn: 't.area_code',
     minzoom: 13,
     maxzoom: 22,
   },

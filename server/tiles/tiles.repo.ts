@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { scopeCondition, type Scope } from '../auth/scope';
 import { fromGeojsonVt, type TileFeature } from 'vt-pbf';
 import type { Geometry } from 'geojson';
 import { isDatabaseUnavailable } from '../http/errors';
@@ -6,15 +7,17 @@ import { BUFFER, EXTENT, type TileSource } from './sources';
 import { simplifyToleranceM, tileBounds3857, type TileAddress } from './tile-math';
 
 /**
- * Rows of a source inside the tile (plus its buffer), projected to 3857 and simplified for the
- * zoom. The bbox test on the 4326 envelope lets the GiST index on geom do the filtering.
+ * Rows of a source inside the tile (plus its buffer) and the scope, projected to 3857 and
+ * simplified for the zoom. The bbox test on the 4326 envelope lets the GiST index on geom do the
+ * filtering.
  */
-function sourceRows(knex: Knex, src: TileSource, t: TileAddress) {
+function sourceRows(knex: Knex, src: TileSource, t: TileAddress, scope: Scope) {
   const props = Object.entries(src.properties).map(([name, expr]) => `${expr} as "${name}"`).join(', ');
   const geom3857 = src.geometry === 'point'
     ? 'ST_Transform(t.geom, 3857)'
     : `ST_Simplify(ST_Transform(t.geom, 3857), ${simplifyToleranceM(t.z)}, true)`;
-  const where = src.where ? `and (${src.where})` : '';
+  const where = [src.where, src.scopeColumn && scope.prefix !== '' ? scopeCondition(src.scopeColumn, scope) : undefined]
+    .filter(Boolean).map((w) => `and (${w})`).join(' ');
   return {
     sql: `select ${props}, ${geom3857} as g from ${src.table} t
           where t.geom && ST_Transform(ST_TileEnvelope(?, ?, ?, margin => ?), 4326) ${where}`,
@@ -22,9 +25,9 @@ function sourceRows(knex: Knex, src: TileSource, t: TileAddress) {
   };
 }
 
-/** Encodes with PostGIS's own ST_AsMVT (needs PostGIS built with protobuf-c). */
-export async function encodeWithPostgis(knex: Knex, src: TileSource, t: TileAddress): Promise<Buffer> {
-  const rows = sourceRows(knex, src, t);
+/** Encodes with PostGIS's own ST_AsMVT (needs PostGIS built with protobuf-c); only what lies in the scope. */
+export async function encodeWithPostgis(knex: Knex, src: TileSource, t: TileAddress, scope: Scope): Promise<Buffer> {
+  const rows = sourceRows(knex, src, t, scope);
   const names = Object.keys(src.properties).map((n) => `"${n}"`).join(', ');
   const { rows: out } = await knex.raw(
     `with src as (${rows.sql})
@@ -38,10 +41,11 @@ export async function encodeWithPostgis(knex: Knex, src: TileSource, t: TileAddr
 
 /**
  * Encodes without ST_AsMVT (the embedded PostGIS lacks protobuf-c): PostGIS clips, moves the
- * geometry into tile units and snaps it to the integer grid; vt-pbf writes the protobuf.
+ * geometry into tile units and snaps it to the integer grid; vt-pbf writes the protobuf. Only
+ * what lies in the scope.
  */
-export async function encodeWithVtPbf(knex: Knex, src: TileSource, t: TileAddress): Promise<Buffer> {
-  const rows = sourceRows(knex, src, t);
+export async function encodeWithVtPbf(knex: Knex, src: TileSource, t: TileAddress, scope: Scope): Promise<Buffer> {
+  const rows = sourceRows(knex, src, t, scope);
   const b = tileBounds3857(t);
   const scale = EXTENT / b.sizeM;
   const bufferM = (BUFFER / EXTENT) * b.sizeM;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { scopeOfRequest } from '../auth/principal';
 import type { AppDeps } from '../deps';
 import { apiRouter } from '../http/api-router';
 import { AppError, badRequest, notFound } from '../http/errors';
@@ -18,9 +19,10 @@ export function tileRoutes({ db }: AppDeps) {
     if (t.z < src.minzoom || t.z > src.maxzoom) {
       throw new AppError(404, 'zoom_out_of_range', `source '${src.id}' has tiles from zoom ${src.minzoom} to ${src.maxzoom}, not ${t.z}`);
     }
-    const body = await tiles.tile(src, t);
+    const body = await tiles.tile(src, t, scopeOfRequest(req));
     const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
-    res.set({ ETag: etag, 'Cache-Control': 'public, max-age=60, must-revalidate' });
+    // private: a tile holds what the caller's scope holds, so no shared cache may serve it to another
+    res.set({ ETag: etag, 'Cache-Control': 'private, max-age=60, must-revalidate', Vary: 'Authorization, Cookie' });
     if (req.get('If-None-Match')?.split(/\s*,\s*/).includes(etag)) {
       res.status(304).end();
       return;

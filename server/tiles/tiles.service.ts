@@ -1,3 +1,4 @@
+import type { Scope } from '../auth/scope';
 import type { Db } from '../db/knex';
 import type { TileSource } from './sources';
 import { encodeWithPostgis, encodeWithVtPbf, postgisHasMvt } from './tiles.repo';
@@ -12,9 +13,10 @@ export function createTileService(db: Db) {
   const pickEncoder = () => (encoder ??= postgisHasMvt(db.knex).then((ok): TileEncoder => (ok ? 'postgis' : 'vt-pbf'), (e: unknown) => { encoder = undefined; throw e; }));
   return {
     encoder: pickEncoder,
-    async tile(src: TileSource, t: TileAddress): Promise<Buffer> {
+    /** The tile of what lies in the scope (no cache here: a tile is per scope). */
+    async tile(src: TileSource, t: TileAddress, scope: Scope): Promise<Buffer> {
       const which = await pickEncoder();
-      return which === 'postgis' ? encodeWithPostgis(db.knex, src, t) : encodeWithVtPbf(db.knex, src, t);
+      return which === 'postgis' ? encodeWithPostgis(db.knex, src, t, scope) : encodeWithVtPbf(db.knex, src, t, scope);
     },
   };
 }

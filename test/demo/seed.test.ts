@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVERYWHERE } from '../../server/auth/scope';
 import type { Db } from '../../server/db/knex';
 import { DEMO_EVENT_PERIOD } from '../../server/demo/event-calendar';
 import { EVENT_MIX, EVENTS_PER_YEAR } from '../../server/demo/event-mix';
@@ -64,7 +65,7 @@ describe('seedDemo', () => {
   });
 
   it('when seeded, then the police grids disagree with the comprehensive grids, as the police view should show', async () => {
-    const { figures } = await alignment(db.knex, result.comprehensive.planId, result.policePlanId, { mismatch: false });
+    const { figures } = await alignment(db.knex, result.comprehensive.planId, result.policePlanId, EVERYWHERE, { mismatch: false });
     expect(figures.grids).toBe(result.comprehensive.grids);
     expect(figures.splitGrids).toBeGreaterThan(figures.grids / 10);
     expect(figures.wholeShare).toBeLessThan(0.9);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
+import { EVERYWHERE } from '../../server/auth/scope';
 import type { Db } from '../../server/db/knex';
 import { createTestDb } from '../helpers/db';
 import { serveApp } from '../helpers/http';
@@ -109,8 +110,8 @@ describe('vector tiles', () => {
     const t = tileOf(origin.x0 + origin.dx, origin.y0 + origin.dy / 2, 13);
     const src = findTileSource('areas')!;
     const summarise = (buf: Uint8Array) => decode(buf, 'areas').map((f) => `${f.properties.code}:${f.type}`).sort();
-    const fromPostgis = summarise(await encodeWithPostgis(db.knex, src, t));
+    const fromPostgis = summarise(await encodeWithPostgis(db.knex, src, t, EVERYWHERE));
     expect(fromPostgis).toHaveLength(7);
-    expect(summarise(await encodeWithVtPbf(db.knex, src, t))).toEqual(fromPostgis);
+    expect(summarise(await encodeWithVtPbf(db.knex, src, t, EVERYWHERE))).toEqual(fromPostgis);
   });
 });
