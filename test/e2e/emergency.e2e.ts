@@ -33,6 +33,7 @@ import {
   waitForMapReady,
 } from './support/browser';
 import { Checks, sameSet } from './support/checks';
+import { signInApi, signInThroughPage } from './support/login';
 import { interiorPoint } from './support/grid-geometry';
 
 const UI_TIMEOUT_MS = 2 * 60_000;
@@ -42,6 +43,8 @@ const WHAT_IF_RADIUS_M = 800;
 /** What the view asks for: "1-3-5 minutes", measured the server's default way. */
 const REACH_PATH = '/api/reach?minutes=1%2C3%2C5&mode=auto';
 const SCREENSHOT_PATH = 'test-results/emergency.png';
+/** The district's emergency management bureau (hazards:read). */
+const USER = 'emergency-qixia';
 const HAZARD_SCREENSHOT_PATH = 'test-results/emergency-hazard.png';
 
 interface TotalsRow {
@@ -197,9 +200,11 @@ const checks = new Checks();
 await runE2e(checks, async (server, open) => {
   const baseUrl = server.baseUrl;
   checks.check(`server is up at ${baseUrl}`, true);
+  await signInApi(server, USER);
   const hazards = await getApi<HazardCollection>(baseUrl, '/api/hazards');
-  const { page, requestedUrls, pageErrors } = await open();
-  await page.goto(`${baseUrl}/#emergency`);
+  const recorded = await open();
+  const { page, requestedUrls, pageErrors } = recorded;
+  await signInThroughPage(recorded, server, USER, `${baseUrl}/#emergency`);
   await waitForMapReady(page);
   await page.waitForSelector('#emergency', { timeout: UI_TIMEOUT_MS });
   checks.check('#emergency opens the emergency view (应急)', (await textOf(page, '.view-tab[aria-selected="true"]')) === '应急');

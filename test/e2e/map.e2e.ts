@@ -9,13 +9,17 @@
  * Set CHROMIUM_PATH to use another Chromium than /usr/bin/chromium.
  */
 import type { Page } from 'playwright-core';
+import { getApi } from './support/api';
 import { checkStayedLocalAndClean, clickMapAt, runE2e, saveScreenshot, waitForMapReady } from './support/browser';
 import { Checks, sameSet } from './support/checks';
+import { signInApi, signInThroughPage } from './support/login';
 
 const UI_TIMEOUT_MS = 30_000;
 const DISTRICT_CODE = '320113000000';
 const EXPECTED_STREET_COUNT = 9;
 const SCREENSHOT_PATH = 'test-results/map.png';
+/** Every area: the map of the whole district is what this test checks. */
+const USER = 'admin';
 
 interface AreaSummary {
   code: string;
@@ -36,11 +40,7 @@ interface AreaFeatureJson {
 
 /** What the API says the map should show: every street (with a label point) and every community. */
 async function fetchExpectedAreas(baseUrl: string): Promise<ExpectedAreas> {
-  const get = async (query: string) => {
-    const response = await fetch(`${baseUrl}/api/areas?${query}`);
-    if (!response.ok) throw new Error(`GET /api/areas?${query} answered ${response.status}`);
-    return ((await response.json()) as { features: AreaFeatureJson[] }).features;
-  };
+  const get = async (query: string) => (await getApi<{ features: AreaFeatureJson[] }>(baseUrl, `/api/areas?${query}`)).features;
   const [streets, communities] = await Promise.all([
     get('level=street&limit=1000&geometry=label'),
     get('level=community&limit=1000'),
@@ -145,9 +145,11 @@ async function checkLanguageSwitch(page: Page, checks: Checks): Promise<void> {
 const checks = new Checks();
 await runE2e(checks, async (server, open) => {
   checks.check(`server is up at ${server.baseUrl}`, true);
+  await signInApi(server, USER);
   const expected = await fetchExpectedAreas(server.baseUrl);
-  const { page, requestedUrls, pageErrors } = await open();
-  await page.goto(server.baseUrl);
+  const recorded = await open();
+  const { page, requestedUrls, pageErrors } = recorded;
+  await signInThroughPage(recorded, server, USER);
   await checkMap(page, expected, checks);
   const street = expected.streets[0];
   if (street) await checkInspectPanel(page, street, checks);

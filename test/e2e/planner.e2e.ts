@@ -26,11 +26,14 @@ import {
 } from './support/browser';
 import { Checks, sameSet } from './support/checks';
 import { interiorPoint, neighbouringPair } from './support/grid-geometry';
+import { signInApi, signInThroughPage } from './support/login';
 
 const STREET_NAME = '迈皋桥街道';
 const PARTITION_TIMEOUT_MS = 5 * 60_000;
 const UI_TIMEOUT_MS = 30_000;
 const SCREENSHOT_PATH = 'test-results/planner.png';
+/** The district's planner (plans:edit, jobs:read): partitions, edits and publishes. */
+const USER = 'planner-qixia';
 const COMPARE_SCREENSHOT_PATH = 'test-results/planner-compare.png';
 
 type GridFeature = Feature<Polygon | MultiPolygon, GridCollection['features'][number]['properties']>;
@@ -298,9 +301,11 @@ const checks = new Checks();
 await runE2e(checks, async (server, open) => {
   const baseUrl = server.baseUrl;
   checks.check(`server is up at ${baseUrl}`, true);
+  await signInApi(server, USER);
   const { street, community } = await densestCommunity(baseUrl);
-  const { page, requestedUrls, pageErrors } = await open();
-  await page.goto(baseUrl);
+  const recorded = await open();
+  const { page, requestedUrls, pageErrors } = recorded;
+  await signInThroughPage(recorded, server, USER);
   await waitForMapReady(page);
   await page.click('.view-tab[data-view="planner"]');
   await page.waitForSelector('#planner-area', { timeout: UI_TIMEOUT_MS });

@@ -27,11 +27,14 @@ import {
   waitForMapReady,
 } from './support/browser';
 import { Checks, sameSet } from './support/checks';
+import { signInApi, signInThroughPage } from './support/login';
 import { interiorPoint } from './support/grid-geometry';
 
 /** Overlaying a district's plans and writing a new one take seconds each on the embedded database. */
 const ANALYSIS_TIMEOUT_MS = 3 * 60_000;
 const SCREENSHOT_PATH = 'test-results/police.png';
+/** The district's police: reads the alignment and accepts the proposal (overlay:edit). */
+const USER = 'police-qixia';
 const PREVIEW_SCREENSHOT_PATH = 'test-results/police-preview.png';
 
 interface LayerRow {
@@ -193,8 +196,10 @@ const checks = new Checks();
 await runE2e(checks, async (server, open) => {
   const baseUrl = server.baseUrl;
   checks.check(`server is up at ${baseUrl}`, true);
-  const { page, requestedUrls, pageErrors } = await open();
-  await page.goto(baseUrl);
+  await signInApi(server, USER);
+  const recorded = await open();
+  const { page, requestedUrls, pageErrors } = recorded;
+  await signInThroughPage(recorded, server, USER);
   await waitForMapReady(page);
   await page.click('.view-tab[data-view="police"]');
   await page.waitForSelector('#police-plans', { timeout: ANALYSIS_TIMEOUT_MS });

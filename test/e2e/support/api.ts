@@ -4,11 +4,23 @@
  */
 export const API_TIMEOUT_MS = 3 * 60_000;
 
-/** Calls the server under test and reads the JSON answer, failing loudly on a non-2xx status or no answer in time. */
+let sessionCookie: string | undefined;
+
+/** Sends this session cookie (`gridatlas_session=…`, from support/login signInApi) with every call from now on. */
+export function useSessionCookie(cookie: string | undefined): void {
+  sessionCookie = cookie;
+}
+
+/**
+ * Calls the server under test (as the user signed in with signInApi, if any) and reads the JSON
+ * answer, failing loudly on a non-2xx status or no answer in time.
+ */
 async function requestApi<T>(baseUrl: string, path: string, init?: RequestInit): Promise<T> {
   const method = init?.method ?? 'GET';
+  const headers = new Headers(init?.headers);
+  if (sessionCookie) headers.set('cookie', sessionCookie);
   try {
-    const response = await fetch(`${baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(API_TIMEOUT_MS) });
+    const response = await fetch(`${baseUrl}${path}`, { ...init, headers, signal: AbortSignal.timeout(API_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
     return (await response.json()) as T;
   } catch (error) {

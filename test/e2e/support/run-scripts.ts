@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { serverUnderTest } from './browser';
+import { DEMO_PASSWORDS_ENV, demoPasswords } from './login';
 
 /**
  * How long one script may run before it is stopped and counted as failed (the police test, the
@@ -10,10 +11,10 @@ const SCRIPT_TIMEOUT_MS = Number(process.env.E2E_SCRIPT_TIMEOUT_MS ?? 15 * 60_00
 /** How long a script stopped with SIGTERM gets to close its browser before SIGKILL. */
 const STOP_GRACE_MS = 10_000;
 
-function runScript(script: string, baseUrl: string): Promise<number> {
+function runScript(script: string, baseUrl: string, passwords: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(path.resolve('node_modules/.bin/tsx'), [script], {
-      env: { ...process.env, E2E_BASE_URL: baseUrl },
+      env: { ...process.env, E2E_BASE_URL: baseUrl, [DEMO_PASSWORDS_ENV]: JSON.stringify(passwords) },
       stdio: 'inherit',
     });
     let killer: NodeJS.Timeout | undefined;
@@ -33,9 +34,12 @@ function runScript(script: string, baseUrl: string): Promise<number> {
 /**
  * Runs each script in turn against one server (E2E_BASE_URL, else a fresh `tsx server/main.ts`
  * with the demo seeded), whatever the previous one gave; sets a non-zero exit code if any failed.
+ * The scripts sign in as demo users: they are given the passwords the server printed at seeding
+ * (E2E_DEMO_PASSWORDS; with E2E_BASE_URL, the one set here is passed on).
  */
 export async function runScriptsAgainstOneServer(scripts: string[], what: string): Promise<void> {
   const server = await serverUnderTest();
+  const passwords = demoPasswords(server);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void server.stop().finally(() => process.exit(130)));
   }
@@ -43,7 +47,7 @@ export async function runScriptsAgainstOneServer(scripts: string[], what: string
   try {
     for (const script of scripts) {
       console.log(`\n${script}`);
-      if ((await runScript(script, server.baseUrl)) !== 0) failed.push(script);
+      if ((await runScript(script, server.baseUrl, passwords)) !== 0) failed.push(script);
     }
   } finally {
     await server.stop();
