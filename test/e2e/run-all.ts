@@ -7,6 +7,14 @@
 import { runScriptsAgainstOneServer } from './support/run-scripts';
 
 // Police and emergency read the demo's published comprehensive plan; the planner publishes another.
-const SCRIPTS = ['test/e2e/map.e2e.ts', 'test/e2e/police.e2e.ts', 'test/e2e/emergency.e2e.ts', 'test/e2e/risk.e2e.ts', 'test/e2e/planner.e2e.ts'];
+// Each script signs in as a demo user through the sign-in page; access checks what each user is shown.
+const SCRIPTS = [
+  'test/e2e/map.e2e.ts',
+  'test/e2e/police.e2e.ts',
+  'test/e2e/emergency.e2e.ts',
+  'test/e2e/risk.e2e.ts',
+  'test/e2e/planner.e2e.ts',
+  'test/e2e/access.e2e.ts',
+];
 
 await runScriptsAgainstOneServer(SCRIPTS, 'browser tests');
