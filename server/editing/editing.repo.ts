@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { scopeCondition, type Scope } from '../auth/scope';
+import { planVisibleSql } from '../plans/plans.repo';
 import { DEFAULT_TARGETS } from '../planning/planning.schema';
 import { geometryEngineFailed as engineFailed, oneRow } from '../db/rows';
 import type { ListUnitsQuery } from './editing.schema';
@@ -73,8 +75,10 @@ export async function bumpVersions(trx: Knex.Transaction, planId: number, codes:
   return version;
 }
 
-export async function getPlan(k: Knex, planId: number): Promise<PlanRow | undefined> {
-  const { rows } = await k.raw(`select id, status from grid_plans where id = ?`, [planId]);
+/** The plan, or undefined when there is none or it is not visible in the scope. */
+export async function getPlan(k: Knex, planId: number, scope: Scope): Promise<PlanRow | undefined> {
+  const { rows } = await k.raw(
+    `select p.id, p.status from grid_plans p join grid_layers l on l.id = p.layer_id where p.id = ? and ${planVisibleSql(scope)}`, [planId]);
   return rows[0] && { id: num(rows[0].id), status: rows[0].status };
 }
 
@@ -102,9 +106,9 @@ export async function planCodes(k: Knex, planId: number): Promise<string[]> {
   return rows.map((r: { code: string }) => r.code);
 }
 
-/** Units as rows with a `geojson` column, for a FeatureCollection. */
-export async function listUnits(k: Knex, planId: number, q: ListUnitsQuery) {
-  const where = ['plan_id = ?'];
+/** Units in the scope (by their community) as rows with a `geojson` column, for a FeatureCollection. */
+export async function listUnits(k: Knex, planId: number, q: ListUnitsQuery, scope: Scope) {
+  const where = ['plan_id = ?', scopeCondition('area_code', scope)];
   const params: Knex.RawBinding[] = [planId];
   if (q.grid) where.push('grid_code = ?'), params.push(q.grid);
   if (q.area) where.push('area_code = ?'), params.push(q.area);
@@ -522,14 +526,21 @@ export interface EditListRow {
   after_grids: string[];
 }
 
-/** A plan's edits in order, with the grid codes each replaced and wrote (no geometry). */
-export async function listEdits(k: Knex, planId: number): Promise<EditListRow[]> {
+/**
+ * A plan's edits in order, with the grid codes each replaced and wrote (no geometry): those that
+ * replaced or wrote a grid in the scope.
+ */
+export async function listEdits(k: Knex, planId: number, scope: Scope): Promise<EditListRow[]> {
   const codes = (side: string) =>
     `(select coalesce(jsonb_agg(g ->> 'code' order by g ->> 'code'), '[]'::jsonb)
         from jsonb_array_elements(e.${side} -> 'grids') g where g ->> 'kind' <> 'micro') as ${side}_grids`;
   const { rows } = await k.raw(
     `select e.seq, e.op, e.undone, e.created_at, ${codes('before')}, ${codes('after')}
-       from grid_plan_edits e where e.plan_id = ? order by e.seq`,
+       from grid_plan_edits e
+      where e.plan_id = ? ${scope.prefix === '' ? '' : `and exists (
+              select 1 from jsonb_array_elements((e.before -> 'grids') || (e.after -> 'grids')) g
+               where ${scopeCondition("(g ->> 'area_code')", scope)})`}
+      order by e.seq`,
     [planId],
   );
   return rows.map((r: Record<string, unknown>) => ({

@@ -1,5 +1,6 @@
 import type { AppDeps } from '../deps';
 import { toFeatureCollection } from '../areas/feature-collection';
+import { scopeOfRequest } from '../auth/principal';
 import { apiRouter } from '../http/api-router';
 import { jsonBody } from '../http/body-limits';
 import { badRequest } from '../http/errors';
@@ -22,7 +23,7 @@ export function editingRoutes({ db, config }: AppDeps) {
   add({ method: 'get', path: '/plans/:id/units', access: 'areas:read', summary: "A plan's atomic units (id, grid, community, households, population) as GeoJSON, for painting", tag: 'editing', query: listUnitsQuery, produces: geojson }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
     const q = parseOr400(listUnitsQuery, req.query);
-    const rows = await unitsOf(db, id, q);
+    const rows = await unitsOf(db, id, q, scopeOfRequest(req));
     const fc = toFeatureCollection(rows, rows.length);
     fc.features.forEach((f, i) => (f.id = rows[i].id as number));
     res.type(geojson).json(fc);
@@ -30,7 +31,7 @@ export function editingRoutes({ db, config }: AppDeps) {
 
   add({ method: 'get', path: '/plans/:id/edits', access: 'areas:read', summary: "A draft plan's edit history, oldest first, with canUndo/canRedo", tag: 'editing' }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
-    res.json(await history(db, id));
+    res.json(await history(db, id, scopeOfRequest(req)));
   });
 
   add({
@@ -44,19 +45,19 @@ export function editingRoutes({ db, config }: AppDeps) {
     const edit = parseOr400(editRequest, req.body, 'body');
     const tooLong = edit.op === 'split' && vertexLimitProblem(edit.line, config.MAX_VERTICES);
     if (tooLong) throw badRequest('too_many_vertices', `the split line has ${tooLong}`, { maxVertices: config.MAX_VERTICES });
-    const result = await applyEdit(db, id, edit, ifMatch);
+    const result = await applyEdit(db, id, edit, scopeOfRequest(req), ifMatch);
     res.status(201).set('ETag', result.versions.plan.etag).json(result);
   });
 
   add({ method: 'post', path: '/plans/:id/undo', access: 'plans:edit', summary: 'Undoes the latest edit of a draft plan, restoring its grids and units exactly', tag: 'editing', ifMatch: IF_MATCH_WHOLE_PLAN, etag: "the plan's new ETag" }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
-    const result = await undo(db, id, parseIfMatch(req.get('if-match'), id));
+    const result = await undo(db, id, scopeOfRequest(req), parseIfMatch(req.get('if-match'), id));
     res.set('ETag', result.versions.plan.etag).json(result);
   });
 
   add({ method: 'post', path: '/plans/:id/redo', access: 'plans:edit', summary: 'Re-applies the edit undone last', tag: 'editing', ifMatch: IF_MATCH_WHOLE_PLAN, etag: "the plan's new ETag" }, async (req, res) => {
     const { id } = parseOr400(planIdParams, req.params, 'path');
-    const result = await redo(db, id, parseIfMatch(req.get('if-match'), id));
+    const result = await redo(db, id, scopeOfRequest(req), parseIfMatch(req.get('if-match'), id));
     res.set('ETag', result.versions.plan.etag).json(result);
   });
   return router;

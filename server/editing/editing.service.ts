@@ -1,11 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
+import type { Scope } from '../auth/scope';
 import { recordAudit } from '../audit/audit.repo';
 import { gridChangeEntries, gridStates } from '../audit/grid-changes';
 import type { Db } from '../db/knex';
 import { conflict, notFound } from '../http/errors';
 import { checkIfMatch, gridsNamed, gridVersion, planVersion, type IfMatch } from '../plans/versions';
 import * as repo from './editing.repo';
+import { requireEditInScope, requirePlanVisible, requireSnapshotsInScope } from './edit-scope';
 import type { EditOp, EditRequest, EditResponse, EditSummary, ListUnitsQuery } from './editing.schema';
 import { inRange, polsbyPopper, type GridFigures } from './figures';
 import { prepareMerge } from './merge-grids';
@@ -20,10 +22,10 @@ import { prepareSplit } from './split-grid';
 export const TILING_RELATIVE_TOLERANCE = 1e-6;
 export const TILING_ABSOLUTE_TOLERANCE_M2 = 0.01;
 
-/** The plan's units as a GeoJSON FeatureCollection, for the client's paint tool. */
-export async function unitsOf(db: Db, planId: number, q: ListUnitsQuery) {
-  if (!(await repo.getPlan(db.knex, planId))) throw notFound(`plan ${planId}`);
-  return repo.listUnits(db.knex, planId, q);
+/** The plan's units in the scope as a GeoJSON FeatureCollection, for the client's paint tool. */
+export async function unitsOf(db: Db, planId: number, q: ListUnitsQuery, scope: Scope) {
+  if (!(await repo.getPlan(db.knex, planId, scope))) throw notFound(`plan ${planId}`);
+  return repo.listUnits(db.knex, planId, q, scope);
 }
 
 /**
@@ -31,11 +33,13 @@ export async function unitsOf(db: Db, planId: number, q: ListUnitsQuery) {
  * transaction. The plan row and then the grids the edit changes (in id order) are locked
  * before If-Match is checked against their versions, so of two edits sent with one version
  * only the first can pass; the edit raises the plan's version and stamps the grids it wrote.
+ * A grid or unit it touches outside the scope is a 403 out_of_scope.
  */
-export async function applyEdit(db: Db, planId: number, req: EditRequest, ifMatch?: IfMatch): Promise<EditResponse> {
+export async function applyEdit(db: Db, planId: number, req: EditRequest, scope: Scope, ifMatch?: IfMatch): Promise<EditResponse> {
   return db.knex.transaction(async (trx) => {
-    const plan = await lockedPlan(trx, planId);
+    const plan = await lockedPlan(trx, planId, scope);
     const touched = await gridsTouched(trx, planId, req);
+    await requireEditInScope(trx, planId, req, touched, scope);
     const grids = await repo.lockGrids(trx, planId, [...touched, ...gridsNamed(ifMatch)]);
     checkIfMatch(ifMatch, { planId, plan: plan.version, grids }, touched);
     draft(plan);
@@ -70,30 +74,39 @@ export async function applyEdit(db: Db, planId: number, req: EditRequest, ifMatc
   });
 }
 
-/** Restores the rows the latest edit replaced, exactly as they were; If-Match takes the plan's ETag. */
-export async function undo(db: Db, planId: number, ifMatch?: IfMatch): Promise<EditResponse> {
+/**
+ * Restores the rows the latest edit replaced, exactly as they were; If-Match takes the plan's
+ * ETag. A 403 out_of_scope when that edit touched a grid outside the scope.
+ */
+export async function undo(db: Db, planId: number, scope: Scope, ifMatch?: IfMatch): Promise<EditResponse> {
   return db.knex.transaction(async (trx) => {
-    await wholePlanWrite(trx, planId, ifMatch);
+    await wholePlanWrite(trx, planId, scope, ifMatch);
     const edit = await repo.lastDone(trx, planId);
     if (!edit) throw conflict('nothing_to_undo', `plan ${planId} has no edit to undo`);
+    requireSnapshotsInScope(edit.seq, [edit.before, edit.after], scope, 'undo');
     return revert(trx, planId, edit, edit.after, edit.before, true);
   });
 }
 
-/** Re-applies the edit undone last, writing exactly the rows it wrote; If-Match takes the plan's ETag. */
-export async function redo(db: Db, planId: number, ifMatch?: IfMatch): Promise<EditResponse> {
+/** Re-applies the edit undone last, writing exactly the rows it wrote; If-Match takes the plan's ETag; out of scope as undo. */
+export async function redo(db: Db, planId: number, scope: Scope, ifMatch?: IfMatch): Promise<EditResponse> {
   return db.knex.transaction(async (trx) => {
-    await wholePlanWrite(trx, planId, ifMatch);
+    await wholePlanWrite(trx, planId, scope, ifMatch);
     const edit = await repo.firstUndone(trx, planId);
     if (!edit) throw conflict('nothing_to_redo', `plan ${planId} has no undone edit to redo`);
+    requireSnapshotsInScope(edit.seq, [edit.before, edit.after], scope, 'redo');
     return revert(trx, planId, edit, edit.before, edit.after, false);
   });
 }
 
-/** A plan's edit history, oldest first, and whether undo/redo are possible. */
-export async function history(db: Db, planId: number) {
-  if (!(await repo.getPlan(db.knex, planId))) throw notFound(`plan ${planId}`);
-  const rows = await repo.listEdits(db.knex, planId);
+/**
+ * A plan's edit history, oldest first, and whether undo/redo are possible: of the edits that
+ * touched a grid in the scope (the plan's history is one stack: undo may still meet, and refuse,
+ * a later edit of another area).
+ */
+export async function history(db: Db, planId: number, scope: Scope) {
+  if (!(await repo.getPlan(db.knex, planId, scope))) throw notFound(`plan ${planId}`);
+  const rows = await repo.listEdits(db.knex, planId, scope);
   return {
     planId,
     canUndo: rows.some((r) => !r.undone),
@@ -104,9 +117,10 @@ export async function history(db: Db, planId: number) {
 
 // ---------------------------------------------------------------------------------------
 
-async function lockedPlan(trx: Knex.Transaction, planId: number) {
+async function lockedPlan(trx: Knex.Transaction, planId: number, scope: Scope) {
   const plan = await repo.lockPlan(trx, planId);
   if (!plan) throw notFound(`plan ${planId}`);
+  await requirePlanVisible(trx, planId, scope);
   return plan;
 }
 
@@ -117,8 +131,8 @@ function draft(plan: repo.PlanRow) {
 }
 
 /** Undo and redo: the plan locked, If-Match checked against its version, a draft. */
-async function wholePlanWrite(trx: Knex.Transaction, planId: number, ifMatch: IfMatch | undefined) {
-  const plan = await lockedPlan(trx, planId);
+async function wholePlanWrite(trx: Knex.Transaction, planId: number, scope: Scope, ifMatch: IfMatch | undefined) {
+  const plan = await lockedPlan(trx, planId, scope);
   checkIfMatch(ifMatch, { planId, plan: plan.version, grids: new Map() });
   draft(plan);
 }

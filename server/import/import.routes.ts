@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { scopeOfRequest } from '../auth/principal';
 import type { AppDeps } from '../deps';
 import { apiRouter } from '../http/api-router';
 import { AppError, badRequest } from '../http/errors';
@@ -42,7 +43,7 @@ export function importRoutes({ db, config }: AppDeps) {
           const format = detectFormat({ format: query.format, filename: upload.filename, contentType: upload.contentType, head: bytes.subarray(0, 512) });
           const input = await parseUpload(bytes, format, query);
           const { crs, repair, layer, kind, plan } = query;
-          const result = await importFeatures(db, target, input, { crs, repair, layer, kind, plan, format, filename: upload.filename, maxVertices: config.MAX_VERTICES });
+          const result = await importFeatures(db, target, input, { scope: scopeOfRequest(req), crs, repair, layer, kind, plan, format, filename: upload.filename, maxVertices: config.MAX_VERTICES });
           res.status(201).json(result);
         } finally {
           await upload.dispose();

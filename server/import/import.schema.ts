@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Scope } from '../auth/scope';
 import { GRID_KINDS } from '../db/migrations/001_core_schema';
 
 export const IMPORT_TARGETS = ['areas', 'address_points', 'barriers', 'grids', 'hazards', 'response_points'] as const;
@@ -41,6 +42,11 @@ export interface FeatureError {
 }
 
 export interface ImportOptions {
+  /**
+   * The importer's area scope: features outside it are a 403 out_of_scope (import-scope.ts).
+   * Default: every area (the CLI, the demo); the API always passes the caller's.
+   */
+  scope?: Scope;
   crs?: ImportCrs;
   repair?: boolean;
   layer?: string;

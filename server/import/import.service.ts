@@ -10,6 +10,7 @@ import { checkFeatureShape, isObject, readFeatures, type Problem } from './check
 import { checkValidity } from './check-validity';
 import { featureErrors, fileError } from './import-errors';
 import * as repo from './import.repo';
+import { requireImportInScope } from './import-scope';
 import { IMPORT_TARGETS, type FeatureError, type ImportCrs, type ImportOptions, type ImportResult, type ImportTarget } from './import.schema';
 import { reprojectToWgs84 } from './reproject';
 import { mapProperties, TARGETS, type TargetSpec } from './targets';
@@ -48,6 +49,7 @@ export async function importFeatures(db: Db, target: ImportTarget, featureCollec
 
   try {
     return await db.knex.transaction(async (trx) => {
+      if (opts.scope) await requireImportInScope(trx, target, entries, opts.scope, opts.layer);
       errors.push(...(await unknownAreaCodes(trx, spec, entries)));
       const planId = target === 'grids' ? await existingPlanId(trx, opts) : undefined;
       const conflicts = await existingKeyConflicts(trx, spec, entries, planId);

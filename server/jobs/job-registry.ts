@@ -21,6 +21,20 @@ export interface JobView {
   error: { code: string; message: string } | null;
 }
 
+/**
+ * Whose jobs a caller sees: its own (`owner`: `user:<id>` or `token:<id>`), or every job
+ * (`all`: admins, and the server itself).
+ */
+export interface JobViewer {
+  owner: string | null;
+  all: boolean;
+}
+
+/** Every job: for admins and for the server's own use. */
+export const ALL_JOBS: JobViewer = { owner: null, all: true };
+
+const sees = (viewer: JobViewer, owner: string | null) => viewer.all || (owner !== null && owner === viewer.owner);
+
 export interface JobContext {
   /** aborted by cancel(); long work checks it between steps (throwIfAborted) */
   signal: AbortSignal;
@@ -34,6 +48,8 @@ export interface JobContext {
 }
 
 interface Job extends JobView {
+  /** who started it (`user:<id>`, `token:<id>`), null for the server's own jobs */
+  owner: string | null;
   controller: AbortController;
   started: number;
   /** the write of this job's row under way, if any; `dirty`: the state changed since it began */
@@ -75,15 +91,18 @@ export class JobRegistry {
     return new JobRegistry(knex);
   }
 
-  /** Starts `run` on the next turn; the job's row is written first, so a GET finds it at once. */
-  async start(kind: string, run: (ctx: JobContext) => Promise<unknown>): Promise<JobView> {
+  /**
+   * Starts `run` on the next turn; the job's row is written first, so a GET finds it at once.
+   * `owner` (`user:<id>`, `token:<id>`; null: the server's own) is who may see it besides admins.
+   */
+  async start(kind: string, run: (ctx: JobContext) => Promise<unknown>, owner: string | null): Promise<JobView> {
     const controller = new AbortController();
     const job: Job = {
-      id: randomUUID(), kind, status: 'running', progress: 0, stage: 'queued', etaS: null,
+      id: randomUUID(), kind, owner, status: 'running', progress: 0, stage: 'queued', etaS: null,
       startedAt: new Date().toISOString(), finishedAt: null, result: null, error: null,
       controller, started: Date.now(), writing: null, dirty: false, lastWrite: Date.now(), lastWriteOk: true,
     };
-    if (this.knex) await insertJob(this.knex, record(job));
+    if (this.knex) await insertJob(this.knex, record(job), owner);
     this.jobs.set(job.id, job);
     this.forgetOld();
     const ctx: JobContext = {
@@ -117,19 +136,19 @@ export class JobRegistry {
     return this.view(job);
   }
 
-  /** A job of this process, else the stored one (of an earlier process). */
-  async get(id: string): Promise<JobView | undefined> {
+  /** A job of this process, else the stored one (of an earlier process); undefined when the viewer may not see it. */
+  async get(id: string, viewer: JobViewer): Promise<JobView | undefined> {
     const job = this.jobs.get(id);
-    if (job) return this.view(job);
-    const stored = this.knex && (await findJob(this.knex, id));
+    if (job) return sees(viewer, job.owner) ? this.view(job) : undefined;
+    const stored = this.knex && (await findJob(this.knex, id, viewer));
     return stored && storedView(stored);
   }
 
-  /** The newest jobs (at most `keep`), newest first; those of this process as it knows them. */
-  async list(): Promise<JobView[]> {
-    const mine = [...this.jobs.values()].reverse();
+  /** The newest jobs the viewer may see (at most `keep`), newest first; those of this process as it knows them. */
+  async list(viewer: JobViewer): Promise<JobView[]> {
+    const mine = [...this.jobs.values()].reverse().filter((j) => sees(viewer, j.owner));
     if (!this.knex) return mine.map((j) => this.view(j));
-    const stored = await listJobs(this.knex, this.keep);
+    const stored = await listJobs(this.knex, this.keep, viewer);
     return stored.map((s) => {
       const job = this.jobs.get(s.id);
       return job ? this.view(job) : storedView(s);

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { JobStatus, JobView } from './job-registry';
+import type { JobStatus, JobView, JobViewer } from './job-registry';
 
 /** What a job's row holds: its view without the ETA, which only the running process can tell. */
 export type JobRecord = Omit<JobView, 'etaS'>;
@@ -46,9 +46,12 @@ function toRow(job: JobRecord) {
   };
 }
 
-export async function insertJob(knex: Knex, job: JobRecord): Promise<void> {
-  await knex('jobs').insert({ id: job.id, kind: job.kind, started_at: job.startedAt, ...toRow(job) });
+export async function insertJob(knex: Knex, job: JobRecord, owner: string | null): Promise<void> {
+  await knex('jobs').insert({ id: job.id, kind: job.kind, started_at: job.startedAt, owner, ...toRow(job) });
 }
+
+/** Only the viewer's own jobs, unless it sees all. */
+const seenBy = (q: Knex.QueryBuilder, viewer: JobViewer) => (viewer.all ? q : q.where({ owner: viewer.owner }));
 
 /**
  * Writes a job's state. A progress write (`onlyIfRunning`) changes nothing once the row is no
@@ -61,14 +64,15 @@ export async function updateJob(knex: Knex | Knex.Transaction, job: JobRecord, o
   await q.update(toRow(job));
 }
 
-export async function findJob(knex: Knex, id: string): Promise<JobRecord | undefined> {
-  const row = await knex('jobs').select(COLUMNS).where({ id }).first();
+/** The job, when there is one with that id the viewer may see. */
+export async function findJob(knex: Knex, id: string, viewer: JobViewer): Promise<JobRecord | undefined> {
+  const row = await knex('jobs').select(COLUMNS).where({ id }).modify(seenBy, viewer).first();
   return row && fromRow(row as JobRow);
 }
 
-/** The newest `limit` jobs, newest first. */
-export async function listJobs(knex: Knex, limit: number): Promise<JobRecord[]> {
-  const rows = await knex('jobs').select(COLUMNS).orderBy('started_at', 'desc').limit(limit);
+/** The newest `limit` jobs the viewer may see, newest first. */
+export async function listJobs(knex: Knex, limit: number, viewer: JobViewer): Promise<JobRecord[]> {
+  const rows = await knex('jobs').select(COLUMNS).modify(seenBy, viewer).orderBy('started_at', 'desc').limit(limit);
   return (rows as JobRow[]).map(fromRow);
 }
 

@@ -1,13 +1,34 @@
 import type { Knex } from 'knex';
+import { areaVisible, inScope, outOfScope, type Scope } from '../auth/scope';
 import { recordAudit } from '../audit/audit.repo';
 import type { HexWkb } from '../geo/hex-wkb';
 import { AppError, badRequest, notFound } from '../http/errors';
+import { planHead } from '../plans/plans.repo';
 import { GRID } from './units.repo';
 
 /** How far a grid's vertices may snap to join units that GRID left touching at points only. */
 const MERGE_TOLERANCE_DEG = 1e-9;
 
 export interface Community { code: string; name: string }
+
+/**
+ * What a partition request may touch in the caller's scope: the area partitioned must lie in it
+ * and the layer written (by name, when it exists) be visible in it (else 403 out_of_scope, naming
+ * the area); the dedicated layer and the base plan read must be visible (else 404).
+ */
+export async function requirePartitionInScope(
+  knex: Knex, req: { areaCode: string; layer: string; dedicatedLayerId?: number; basedOn?: number }, scope: Scope,
+): Promise<void> {
+  if (scope.prefix === '') return;
+  if (!inScope(scope, req.areaCode)) throw outOfScope(scope, req.areaCode, `partitioning area ${req.areaCode}`);
+  const { rows: [layer] } = await knex.raw('select id, area_code from grid_layers where name = ?', [req.layer]);
+  if (layer && !areaVisible(scope, layer.area_code)) throw outOfScope(scope, layer.area_code, `layer ${layer.id} (${req.layer})`);
+  if (req.dedicatedLayerId !== undefined) {
+    const { rows: [dedicated] } = await knex.raw('select area_code from grid_layers where id = ?', [req.dedicatedLayerId]);
+    if (!dedicated || !areaVisible(scope, dedicated.area_code)) throw notFound(`layer ${req.dedicatedLayerId}`);
+  }
+  if (req.basedOn !== undefined && !(await planHead(knex, req.basedOn, scope))) throw notFound(`plan ${req.basedOn}`);
+}
 
 /** The area and the communities under it (itself when it is one), west to east. */
 export async function communitiesUnder(knex: Knex, areaCode: string): Promise<{ area: { code: string; name: string; level: string }; communities: Community[] }> {
