@@ -209,6 +209,21 @@ describe('ingest by a district-scoped token', () => {
     expect((await post(0.5, 's-in')).status).toBe(201);
     expect((await db.knex.raw('select external_id from events where source = ?', ['police-single'])).rows).toEqual([{ external_id: 's-in' }]);
   });
+
+  it('when a street token re-sends the key of an event stored in another street, then it is a 409 that shows nothing of that event', async () => {
+    const post = (app: App, x: number) => {
+      const [lng, lat] = at(x, 0.5);
+      return fetch(app.url('/api/events?source=police-dup'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'k1', type: INGESTED, occurred_at: '2025-05-01', lng, lat, 姓名: '王某' }) });
+    };
+    expect((await post(district, 1.5)).status).toBe(201); // stored in the east street
+    const res = await post(west, 0.5);
+    expect(res.status).toBe(409);
+    const text = await res.text();
+    expect(text).toContain('duplicate_out_of_scope');
+    expect(text).not.toContain('王某');
+    expect(text).not.toContain(EAST);
+    expect((await db.knex.raw('select street_code::text as s from events where source = ?', ['police-dup'])).rows).toEqual([{ s: EAST }]);
+  });
 });
 
 describe('heatmaps of a street-scoped token', () => {
@@ -236,6 +251,21 @@ describe('heatmaps of a street-scoped token', () => {
       expect(new Set(body.cells), `res ${res}`).toEqual(new Set(points.keys()));
       body.cells.forEach((cell: string, i: number) => expect(body.values[i], `res ${res} ${cell}`).toBeCloseTo((100 * points.get(cell)!) / max, 9));
     }
+  });
+
+  it('when hot spots are asked for, then they are measured over its street\'s cells: the planted cluster is hot, no cell lies outside', async () => {
+    const body = await getJson(west, `/api/heatmap?metric=hotspot&res=10&from=2026-01-01&to=2026-04-01`);
+    const cluster = cellOf(sent.at(-1)!, 10);
+    expect(body.cells).toContain(cluster);
+    expect(body.bins[body.cells.indexOf(cluster)]).toBe(3);
+    expect(body.values[body.cells.indexOf(cluster)]).toBeGreaterThan(2.576);
+    const [x0, y0] = at(0, 0), [x1, y1] = at(1, 1);
+    for (const cell of body.cells) {
+      const [lat, lng] = cellToLatLng(cell);
+      expect(lng >= x0 && lng <= x1 && lat >= y0 && lat <= y1, cell).toBe(true);
+    }
+    const everyone = await getJson(admin, `/api/heatmap?metric=hotspot&res=10&from=2026-01-01&to=2026-04-01`);
+    expect(everyone.cells.length).toBeGreaterThan(body.cells.length);
   });
 
   it('when a bbox across its street\'s edge and types are given, then only its street\'s events of those types in the bbox\'s cells count', async () => {
