@@ -15,6 +15,7 @@ import { iter } from 'but-unzip';
 import type { FeatureCollection } from 'geojson';
 import { getApi } from '../e2e/support/api';
 import { Checks } from '../e2e/support/checks';
+import { gdalAccess } from './gdal-access';
 
 const run = promisify(execFile);
 const baseUrl = process.env.E2E_BASE_URL?.replace(/\/$/, '');
@@ -39,7 +40,7 @@ const ogrinfo = async (...args: string[]) => (await run('ogrinfo', args, { maxBu
 
 /** Downloads an export; a zip is unpacked into a folder of its own. Returns what ogrinfo opens. */
 async function download(dir: string, exportPath: string, format: 'gpkg' | 'shp'): Promise<{ open: string; filename: string }> {
-  const res = await fetch(`${baseUrl}${exportPath}${exportPath.includes('?') ? '&' : '?'}format=${format}`);
+  const res = await fetch(`${baseUrl}${exportPath}${exportPath.includes('?') ? '&' : '?'}format=${format}`, { headers: { authorization: `Bearer ${secret}` } });
   if (!res.ok) throw new Error(`GET ${exportPath} answered ${res.status}: ${await res.text()}`);
   const filename = decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export');
   const bytes = new Uint8Array(await res.arrayBuffer());
@@ -86,7 +87,9 @@ function probeOf(fc: FeatureCollection, attribute: string): Subject['probe'] {
 }
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'gridatlas-gdal-exports-'));
+let secret = '';
 try {
+  secret = (await gdalAccess(baseUrl)).secret;
   const plans = await getApi<PlanSummary[]>(baseUrl, '/api/plans');
   const comprehensive = plans.find((p) => p.layer_kind === 'comprehensive' && p.status === 'published');
   const police = plans.find((p) => p.layer_kind === 'police' && p.status === 'published');

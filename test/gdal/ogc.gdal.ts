@@ -20,6 +20,7 @@ import path from 'node:path';
 import { getApi } from '../e2e/support/api';
 import { serverUnderTest } from '../e2e/support/browser';
 import { Checks, sameSet } from '../e2e/support/checks';
+import { gdalAccess } from './gdal-access';
 
 const GDAL_TIMEOUT_MS = 5 * 60_000;
 const EXTENT_TOLERANCE_DEG = 1e-6;
@@ -37,12 +38,13 @@ interface Page {
  * Runs a GDAL program; its stdout, or an error with its stderr. Asynchronous: a blocked event loop
  * would miss the server closing an idle keep-alive socket, and the next fetch would fail on it.
  */
-async function gdal(program: 'ogrinfo' | 'ogr2ogr', args: string[]): Promise<string> {
+async function runGdal(program: 'ogrinfo' | 'ogr2ogr', args: string[]): Promise<string> {
   try {
     return (await promisify(execFile)(program, args, { encoding: 'utf8', timeout: GDAL_TIMEOUT_MS, maxBuffer: 64 << 20 })).stdout;
   } catch (error) {
     const { code, stderr } = error as { code?: number | string; stderr?: string };
-    throw new Error(`${program} ${args.join(' ')} exited with ${code}: ${stderr?.trim() ?? (error as Error).message}`);
+    const shown = args.map((a) => a.replace(/Bearer \S+/, 'Bearer …')).join(' ');
+    throw new Error(`${program} ${shown} exited with ${code}: ${stderr?.trim() ?? (error as Error).message}`);
   }
 }
 
@@ -57,6 +59,10 @@ const near = (a: number[], b: number[]) => a.length === b.length && a.every((v, 
 
 async function main(checks: Checks, baseUrl: string, outDir: string) {
   const service = `OAPIF:${baseUrl}/ogc`;
+  const refused = await runGdal('ogrinfo', ['-ro', service]).then(() => 'listed', (e: Error) => e.message);
+  checks.check('ogrinfo without an API token is refused (HTTP 401)', /401/.test(refused), refused.slice(0, 300));
+  const access = await gdalAccess(baseUrl);
+  const gdal = (program: 'ogrinfo' | 'ogr2ogr', args: string[]) => runGdal(program, [...access.config, ...args]);
   const { collections } = await getApi<{ collections: Collection[] }>(baseUrl, '/ogc/collections');
   const ids = collections.map((c) => c.id);
   const matched = async (id: string, query = '') => (await getApi<Page>(baseUrl, `/ogc/collections/${id}/items?limit=1${query}`)).numberMatched;
