@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { inScope, type Scope } from '../auth/scope';
 import { AppError } from '../http/errors';
 import { failRunningJobs, findJob, forgetOldJobs, insertJob, listJobs, updateJob, type JobRecord } from './jobs.repo';
 
@@ -21,19 +22,28 @@ export interface JobView {
   error: { code: string; message: string } | null;
 }
 
+/** Who started a job: `user:<id>` or `token:<id>`, and that principal's area (null: every area). */
+export interface JobOwner {
+  id: string;
+  areaCode: string | null;
+}
+
 /**
- * Whose jobs a caller sees: its own (`owner`: `user:<id>` or `token:<id>`), or every job
- * (`all`: admins, and the server itself).
+ * Whose jobs a caller sees: its own (`owner`: `user:<id>` or `token:<id>`); with `ownersIn` (an
+ * admin's scope) also those of the users and tokens whose area lies in it — an unbounded admin
+ * sees every job, the server's own (no owner) included.
  */
 export interface JobViewer {
   owner: string | null;
-  all: boolean;
+  ownersIn?: Scope;
 }
 
-/** Every job: for admins and for the server's own use. */
-export const ALL_JOBS: JobViewer = { owner: null, all: true };
+/** Every job: for the server's own use (and what an admin of every area sees). */
+export const ALL_JOBS: JobViewer = { owner: null, ownersIn: { areaCode: null, prefix: '' } };
 
-const sees = (viewer: JobViewer, owner: string | null) => viewer.all || (owner !== null && owner === viewer.owner);
+const sees = (viewer: JobViewer, job: { owner: JobOwner | null }) =>
+  viewer.ownersIn?.prefix === '' ||
+  (job.owner !== null && (job.owner.id === viewer.owner || (!!viewer.ownersIn && job.owner.areaCode !== null && inScope(viewer.ownersIn, job.owner.areaCode))));
 
 export interface JobContext {
   /** aborted by cancel(); long work checks it between steps (throwIfAborted) */
@@ -48,8 +58,8 @@ export interface JobContext {
 }
 
 interface Job extends JobView {
-  /** who started it (`user:<id>`, `token:<id>`), null for the server's own jobs */
-  owner: string | null;
+  /** who started it, null for the server's own jobs */
+  owner: JobOwner | null;
   controller: AbortController;
   started: number;
   /** the write of this job's row under way, if any; `dirty`: the state changed since it began */
@@ -93,16 +103,16 @@ export class JobRegistry {
 
   /**
    * Starts `run` on the next turn; the job's row is written first, so a GET finds it at once.
-   * `owner` (`user:<id>`, `token:<id>`; null: the server's own) is who may see it besides admins.
+   * `owner` (null: the server's own) is who may see it besides admins of its area.
    */
-  async start(kind: string, run: (ctx: JobContext) => Promise<unknown>, owner: string | null): Promise<JobView> {
+  async start(kind: string, run: (ctx: JobContext) => Promise<unknown>, owner: JobOwner | null): Promise<JobView> {
     const controller = new AbortController();
     const job: Job = {
       id: randomUUID(), kind, owner, status: 'running', progress: 0, stage: 'queued', etaS: null,
       startedAt: new Date().toISOString(), finishedAt: null, result: null, error: null,
       controller, started: Date.now(), writing: null, dirty: false, lastWrite: Date.now(), lastWriteOk: true,
     };
-    if (this.knex) await insertJob(this.knex, record(job), owner);
+    if (this.knex) await insertJob(this.knex, record(job), owner?.id ?? null);
     this.jobs.set(job.id, job);
     this.forgetOld();
     const ctx: JobContext = {
@@ -139,14 +149,14 @@ export class JobRegistry {
   /** A job of this process, else the stored one (of an earlier process); undefined when the viewer may not see it. */
   async get(id: string, viewer: JobViewer): Promise<JobView | undefined> {
     const job = this.jobs.get(id);
-    if (job) return sees(viewer, job.owner) ? this.view(job) : undefined;
+    if (job) return sees(viewer, job) ? this.view(job) : undefined;
     const stored = this.knex && (await findJob(this.knex, id, viewer));
     return stored && storedView(stored);
   }
 
   /** The newest jobs the viewer may see (at most `keep`), newest first; those of this process as it knows them. */
   async list(viewer: JobViewer): Promise<JobView[]> {
-    const mine = [...this.jobs.values()].reverse().filter((j) => sees(viewer, j.owner));
+    const mine = [...this.jobs.values()].reverse().filter((j) => sees(viewer, j));
     if (!this.knex) return mine.map((j) => this.view(j));
     const stored = await listJobs(this.knex, this.keep, viewer);
     return stored.map((s) => {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { scopeCondition } from '../auth/scope';
 import type { JobStatus, JobView, JobViewer } from './job-registry';
 
 /** What a job's row holds: its view without the ETA, which only the running process can tell. */
@@ -50,8 +51,21 @@ export async function insertJob(knex: Knex, job: JobRecord, owner: string | null
   await knex('jobs').insert({ id: job.id, kind: job.kind, started_at: job.startedAt, owner, ...toRow(job) });
 }
 
-/** Only the viewer's own jobs, unless it sees all. */
-const seenBy = (q: Knex.QueryBuilder, viewer: JobViewer) => (viewer.all ? q : q.where({ owner: viewer.owner }));
+/**
+ * The jobs the viewer may see: its own and, for an admin, those of the users and tokens (as they
+ * are now) whose area lies in its scope; an unbounded admin's: every job.
+ */
+function seenBy(q: Knex.QueryBuilder, viewer: JobViewer) {
+  const scope = viewer.ownersIn;
+  if (scope?.prefix === '') return q;
+  return q.where((w) => {
+    w.where({ owner: viewer.owner });
+    if (scope) {
+      w.orWhereRaw(`owner in (select 'user:' || u.id from users u where ${scopeCondition('u.area_code', scope)}
+                              union all select 'token:' || t.id from api_tokens t where ${scopeCondition('t.area_code', scope)})`);
+    }
+  });
+}
 
 /**
  * Writes a job's state. A progress write (`onlyIfRunning`) changes nothing once the row is no

@@ -107,8 +107,9 @@ export async function listCollections(knex: Knex, scope: Scope, onlyId?: string)
 
   const comprehensive = onlyId === undefined || onlyId === 'events-per-grid' ? await exposurePlan(knex) : null;
   if (comprehensive !== null) {
-    // the rollups' types: a few hundred rows to read, where the events may be millions
-    const types = (await eventRange(knex)).types.sort((a, b) => a.type.localeCompare(b.type));
+    // the rollups' types (a few hundred rows to read, where the events may be millions); in a
+    // bounded scope those of its events, so no type seen only elsewhere is named
+    const types = (await eventRange(knex, scope)).types.sort((a, b) => a.type.localeCompare(b.type));
     collections.push({
       id: 'events-per-grid',
       title: '网格事件统计 Events per grid',

@@ -89,7 +89,7 @@ pairs as (
   from grids cg join grids og on og.plan_id = :o and og.kind <> 'micro' and cg.geom && og.geom and ST_Intersects(cg.geom, og.geom)
   where cg.plan_id = :c and cg.kind in ('comprehensive', 'dedicated') and ${scopeCondition('cg.area_code', scope)}
 ),
-o as (select code, geom from grids where plan_id = :o and kind <> 'micro' and (${scopeCondition('area_code', scope)} or code in (select o from pairs))),
+o as (select code, geom from grids where plan_id = :o and kind <> 'micro' and (${scopeCondition('area_code', scope)} or code in (select o from pairs where ST_Area(g) > 0))),
 pair_households as (
   select cg.code as c, og.code as o, sum(p.households) as households
   from address_points p

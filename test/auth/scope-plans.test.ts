@@ -295,5 +295,24 @@ describe('jobs', () => {
     expect((await planner.post(`/api/jobs/${theirs}/cancel`)).status).toBe(404);
     expect((await planner.get(`/api/jobs/${mine}`)).status).toBe(200);
     expect(((await admin.get('/api/jobs')).body as { id: string }[]).map((j) => j.id)).toEqual(expect.arrayContaining([mine, theirs]));
+    // an admin of 东街道 sees the jobs of users and tokens in its area, not the 西街道 planner's
+    const eastAdminHttp = await serveApp(db, {}, { as: 'admin', areaCode: EAST });
+    try {
+      const eastAdmin = client(eastAdminHttp);
+      expect(((await eastAdmin.get('/api/jobs')).body as { id: string }[]).map((j) => j.id)).not.toContain(mine);
+      expect((await eastAdmin.get(`/api/jobs/${mine}`)).status).toBe(404);
+      const { rows: [westAdmin] } = await db.knex.raw(`insert into api_tokens (name, token_hash, role, area_code) values ('west-admin', '\\x01', 'admin', ?) returning id`, [WEST]);
+      const westJob = '00000000-0000-4000-8000-000000000003';
+      await job(westJob, `token:${westAdmin.id}`);
+      expect((await eastAdmin.get(`/api/jobs/${westJob}`)).status).toBe(404);
+      const westAdminView = await serveApp(db, {}, { as: 'admin', areaCode: WEST });
+      try {
+        expect(((await client(westAdminView).get('/api/jobs')).body as { id: string }[]).map((j) => j.id)).toEqual(expect.arrayContaining([mine, westJob]));
+      } finally {
+        await westAdminView.close();
+      }
+    } finally {
+      await eastAdminHttp.close();
+    }
   });
 });
