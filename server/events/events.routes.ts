@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { actorName, principalOf, scopeOfRequest, seesDetails } from '../auth/principal';
+import { scopeOf, scopeWithin } from '../auth/scope';
 import type { AppDeps } from '../deps';
 import { apiRouter } from '../http/api-router';
 import { jsonBody, limitedBody } from '../http/body-limits';
@@ -24,14 +25,18 @@ function ingestArea(req: Request): IngestArea | undefined {
 }
 
 /**
- * A batch as its sender or an admin may read it; anyone else gets a 404, as if it did not exist
- * (its rejects hold the records as sent, sensitive fields and all).
+ * A batch as its sender, or an admin whose scope holds the sender's area (the batch's
+ * `area_code`; a batch of an unbounded sender, null, only an unbounded admin), may read it;
+ * anyone else gets a 404, as if it did not exist (its rejects hold the records as sent,
+ * sensitive fields and all).
  */
 async function readableBatch(knex: AppDeps['db']['knex'], req: Request, id: number, columns: string) {
   const p = principalOf(req);
-  const { rows } = await knex.raw(`select ${columns} from event_batches where id = ? and (created_by = ? or ?)`, [id, actorName(p), p.role === 'admin']);
-  if (!rows.length) throw notFound(`batch ${id}`);
-  return rows[0];
+  const { rows } = await knex.raw(`select ${columns}, created_by as sent_by, area_code::text as sent_in from event_batches where id = ?`, [id]);
+  const { sent_by: sentBy, sent_in: sentIn, ...batch } = rows[0] ?? {};
+  const readable = rows.length > 0 && (sentBy === actorName(p) || (p.role === 'admin' && scopeWithin(scopeOf(sentIn ?? null), p.scope)));
+  if (!readable) throw notFound(`batch ${id}`);
+  return batch;
 }
 
 export function eventRoutes({ db, config }: AppDeps) {
@@ -89,18 +94,21 @@ export function eventRoutes({ db, config }: AppDeps) {
     res.status(inserted.length ? 201 : 200).json({ duplicate: !inserted.length, event: stored });
   });
 
-  add({ method: 'get', path: '/events/assign', access: 'areas:read', summary: 'Dispatch answer without storing: the grid, police grid, emergency and safety grid and areas a point falls in', tag: 'events', query: assignQuery }, async (req, res) => {
+  add({ method: 'get', path: '/events/assign', access: 'areas:read', summary: "Dispatch answer without storing: the grid, police grid, emergency and safety grid and areas a point falls in; a 404 for a point outside the caller's area (decided as an event there would be)", tag: 'events', query: assignQuery }, async (req, res) => {
     const q = parseOr400(assignQuery, req.query);
     const [lng, lat] = reprojectToWgs84({ type: 'Point', coordinates: [q.lng, q.lat] }, q.crs).coordinates;
-    res.json({ lng, lat, ...(await currentIndex()).assign(lng, lat) });
+    const assignment = (await currentIndex()).assign(lng, lat);
+    // an event there would lie outside the caller's scope: nothing of where it falls is shown, as if nothing were there
+    if (!eventInScope(scopeOfRequest(req), assignment)) throw new AppError(404, 'not_found', `no area of yours holds the point ${lng}, ${lat}`);
+    res.json({ lng, lat, ...assignment });
   });
 
-  add({ method: 'get', path: '/events/batches/:id', access: 'events:write', summary: 'One ingest batch: rows, accepted, duplicates, rejected (its sender or an admin only)', tag: 'events' }, async (req, res) => {
+  add({ method: 'get', path: '/events/batches/:id', access: 'events:write', summary: "One ingest batch: rows, accepted, duplicates, rejected, its sender and the sender's area (its sender or an admin whose area holds the sender's only)", tag: 'events' }, async (req, res) => {
     const { id } = parseOr400(eventIdParams, req.params, 'path');
-    res.json(await readableBatch(db.knex, req, id, 'id, source, format, crs, mode, rows, accepted, duplicates, rejected, created_by, created_at'));
+    res.json(await readableBatch(db.knex, req, id, 'id, source, format, crs, mode, rows, accepted, duplicates, rejected, created_by, area_code::text as area_code, created_at'));
   });
 
-  add({ method: 'get', path: '/events/batches/:id/rejects', access: 'events:write', summary: "A batch's rejected rows as CSV: row, reason, record (its sender or an admin only)", tag: 'events', produces: 'text/csv' }, async (req, res) => {
+  add({ method: 'get', path: '/events/batches/:id/rejects', access: 'events:write', summary: "A batch's rejected rows as CSV: row, reason, record (its sender or an admin whose area holds the sender's only)", tag: 'events', produces: 'text/csv' }, async (req, res) => {
     const { id } = parseOr400(eventIdParams, req.params, 'path');
     const batch = await readableBatch(db.knex, req, id, 'rejects_csv');
     res.type('text/csv; charset=utf-8').attachment(`rejects-${id}.csv`).send(batch.rejects_csv ?? '\ufeffrow,reason,record\r\n');

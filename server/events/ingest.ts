@@ -48,7 +48,9 @@ export interface IngestResult {
  * (EVENT_BATCH_MAX_ROWS) stop the reading with a 413 in either mode, and nothing is written.
  * With `area` (a sender scoped to an area), events assigned outside it are rejected rows like any
  * bad row; in mode `all` a batch whose only faults are such rows is a 403 out_of_scope listing them.
- * The batch records who sent it (the actor of the request context), whose alone its rejects are.
+ * The batch records who sent it (the actor of the request context) and the sender's area (that
+ * of `area`; null for an unbounded sender): it and its rejects are read by the sender and by
+ * admins whose scope holds that area.
  */
 export async function ingestEvents(
   knex: Knex,
@@ -63,10 +65,10 @@ export async function ingestEvents(
     // a batch's statements grow with it (the roll-up of a million events takes a minute): the
     // batch is bounded by EVENT_BATCH_MAX_ROWS, not by the interactive STATEMENT_TIMEOUT_MS
     await trx.raw('set local statement_timeout = 0');
-    const { rows: [batch] } = await trx.raw(
-      `insert into event_batches (source, format, crs, mode, rows, accepted, duplicates, rejected, created_by) values (?, ?, ?, ?, 0, 0, 0, 0, ?) returning id`,
-      [opts.source, opts.format, opts.crs, opts.mode, currentContext().actor]);
     const area = opts.area?.scope.prefix ? opts.area : null;
+    const { rows: [batch] } = await trx.raw(
+      `insert into event_batches (source, format, crs, mode, rows, accepted, duplicates, rejected, created_by, area_code) values (?, ?, ?, ?, 0, 0, 0, 0, ?, ?) returning id`,
+      [opts.source, opts.format, opts.crs, opts.mode, currentContext().actor, area?.scope.areaCode ?? null]);
     let outsideArea = 0;
     let chunk: AssignedEvent[] = [];
     // one chunk is written while the next is read and assigned: the database and node work side by side

@@ -376,3 +376,91 @@ describe('hazards and response points of a scoped caller', () => {
     expect(everyone.cells.length).toBeGreaterThan(body.cells.length);
   });
 });
+
+describe('assignments of a point asked by a scoped caller', () => {
+  const assign = (app: App, x: number, y: number) => {
+    const [lng, lat] = at(x, y);
+    return fetch(app.url(`/api/events/assign?lng=${lng}&lat=${lat}`));
+  };
+
+  it("when a street token asks where a point of another street, another district or no area falls, then it is a 404 naming none of its grids or areas", async () => {
+    for (const [x, y] of [[1.5, 0.25], [1.5, 0.75], [2.5, 0.5], [5, 0.5]]) {
+      const res = await assign(west, x, y);
+      const text = await res.text();
+      expect(res.status, `${x},${y}: ${text}`).toBe(404);
+      expect(JSON.parse(text).error.code).toBe('not_found');
+      expect(text).not.toMatch(/320113001|320114/);
+    }
+    // the district and unbounded callers are answered for the east street's point; only the unbounded one for the point in no area
+    expect(await getJson(district, `/api/events/assign?lng=${at(1.5, 0.25)[0]}&lat=${at(1.5, 0.25)[1]}`)).toMatchObject({ streetCode: EAST, communityCode: '320113001002', gridCode: '320113001002001' });
+    expect((await assign(district, 2.5, 0.5)).status).toBe(404);
+    expect(await getJson(admin, `/api/events/assign?lng=${at(5, 0.5)[0]}&lat=${at(5, 0.5)[1]}`)).toMatchObject({ gridCode: null, streetCode: null, districtCode: null, outside: true });
+  });
+
+  it('when a street or community caller asks for a point of its own area, then it gets the full assignment; a community caller not for the next community', async () => {
+    expect(await getJson(west, `/api/events/assign?lng=${at(0.5, 0.75)[0]}&lat=${at(0.5, 0.75)[1]}`))
+      .toMatchObject({ gridCode: '320113002001001', gridKind: 'comprehensive', communityCode: '320113002001', streetCode: WEST, districtCode: DISTRICT, outside: false });
+    const community = await serveApp(db, {}, { as: 'viewer', areaCode: '320113002001' });
+    try {
+      expect((await assign(community, 0.5, 0.75)).status).toBe(200);
+      expect((await assign(community, 0.5, 0.25)).status).toBe(404); // 西南社区, the same street
+    } finally {
+      await community.close();
+    }
+  });
+});
+
+describe('ingest batches read by scoped admins', () => {
+  const admins: Record<string, App> = {};
+  let westBatch: { batchId: number; rejectsUrl: string };
+  let unboundedBatch: number;
+  beforeAll(async () => {
+    for (const [name, area] of [['east', EAST], ['west', WEST], ['district', DISTRICT], ['westCommunity', '320113002001'], ['neighbour', NEIGHBOUR]] as const) {
+      admins[name] = await serveApp(db, {}, { as: 'admin', areaCode: area });
+    }
+    // a 西街道 police token sends a batch: one event in its street, one in the east street (a reject holding the record as sent)
+    const rows = [{ id: 'wb-in', x: 0.5, y: 0.5 }, { id: 'wb-out', x: 1.5, y: 0.5 }]
+      .map(({ id, x, y }) => { const [lng, lat] = at(x, y); return { id, type: INGESTED, occurred_at: '2025-05-01 10:00', lng, lat, 姓名: '赵某' }; });
+    const res = await bulk(west, 'source=west-batch&mode=keep_good', rows);
+    expect(res.status, await res.clone().text()).toBe(201);
+    westBatch = await res.json();
+    expect(westBatch).toMatchObject({ accepted: 1, rejected: 1 });
+    unboundedBatch = (await db.knex.raw(`select id from event_batches where source = 'test'`)).rows[0].id;
+  });
+  afterAll(async () => {
+    for (const app of Object.values(admins)) await app.close();
+  });
+
+  const paths = (id: number) => [`/api/events/batches/${id}`, `/api/events/batches/${id}/rejects`];
+
+  it("when an admin whose scope does not hold the sender's area asks for a batch or its rejects, then it is a 404 showing nothing of it", async () => {
+    for (const path of paths(westBatch.batchId)) {
+      for (const name of ['east', 'westCommunity', 'neighbour']) {
+        const res = await fetch(admins[name].url(path));
+        const text = await res.text();
+        expect(res.status, `${name} ${path}: ${text}`).toBe(404);
+        expect(JSON.parse(text).error.code).toBe('not_found');
+        expect(text).not.toMatch(/赵某|wb-out|tests-police|west-batch/);
+      }
+    }
+  });
+
+  it("when the sender or an admin whose scope holds the sender's area asks, then it reads the batch and its rejects", async () => {
+    expect((await db.knex.raw('select area_code::text as a from event_batches where id = ?', [westBatch.batchId])).rows).toEqual([{ a: WEST }]);
+    for (const app of [west, admins.west, admins.district, admin]) {
+      const batch = await getJson(app, `/api/events/batches/${westBatch.batchId}`);
+      expect(batch).toMatchObject({ id: westBatch.batchId, source: 'west-batch', rejected: 1, area_code: WEST });
+      expect(batch.created_by).toMatch(/^token:\d+:tests-police$/);
+      const csv = await (await fetch(app.url(westBatch.rejectsUrl))).text();
+      expect(csv).toContain('赵某');
+    }
+  });
+
+  it('when a scoped admin asks for a batch of an unbounded sender, then it is a 404; an unbounded admin reads it', async () => {
+    expect((await db.knex.raw('select area_code from event_batches where id = ?', [unboundedBatch])).rows).toEqual([{ area_code: null }]);
+    for (const path of paths(unboundedBatch)) {
+      for (const name of ['east', 'west', 'district']) expect((await fetch(admins[name].url(path))).status, `${name} ${path}`).toBe(404);
+      expect((await fetch(admin.url(path))).status, path).toBe(200);
+    }
+  });
+});
