@@ -243,6 +243,29 @@ async function checkMergeAndUndo(
       sameSet(undoneRendered, grids.map((grid) => grid.properties.code)),
     `API ${undone.features.length}, rendered ${undoneRendered.length}, originally ${grids.length}`,
   );
+  await checkGridHistory(page, baseUrl, planId, b, checks);
+}
+
+/**
+ * Selecting one grid shows its history from the audit trail: the undo, then the merge, both by the
+ * signed-in planner, as GET /api/plans/:id/grids/:code/history lists them.
+ */
+async function checkGridHistory(page: Page, baseUrl: string, planId: number, grid: GridFeature, checks: Checks): Promise<void> {
+  const { code } = grid.properties;
+  await page.click('[data-tool="select"]');
+  await clickMapAt(page, interiorPoint(grid));
+  await page.waitForSelector(`#planner-grid-history[data-grid="${code}"][data-state="loaded"]:not([hidden])`, { timeout: UI_TIMEOUT_MS });
+  const shown = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('#planner-grid-history li')].map((item) => ({ action: item.dataset.action, actor: item.dataset.actor })),
+  );
+  const api = await getApi<{ entries: { action: string; actor: string }[] }>(baseUrl, `/api/plans/${planId}/grids/${code}/history?limit=10`);
+  const listed = api.entries.map(({ action, actor }) => ({ action, actor }));
+  checks.check(
+    `selecting grid ${code} shows its history, newest first: the undo and the merge, by ${USER}, as the API lists them`,
+    shown.length >= 2 && shown[0].action === 'grid.undo' && shown[1].action === 'grid.merge' &&
+      shown.slice(0, 2).every((entry) => entry.actor === `user:${USER}`) && JSON.stringify(shown) === JSON.stringify(listed),
+    JSON.stringify({ shown, listed }),
+  );
 }
 
 async function checkCompareAndPublish(page: Page, baseUrl: string, firstPlan: number, checks: Checks): Promise<void> {

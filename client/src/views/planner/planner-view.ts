@@ -13,6 +13,7 @@ import { splitSketchLayers } from '../../layers/planner/split-sketch';
 import { areaCodeAt, outlineArea } from '../../map/area-picking';
 import { boundsOf } from '../../map/bounds';
 import type { DeckOverlay } from '../../map/deck-overlay';
+import { can } from '../access';
 import { element } from '../dom';
 import type { FeatureTooltip } from '../feature-tooltip';
 import { addMapCards, type MapView, type ScreenPoint } from '../map-view';
@@ -60,7 +61,7 @@ export class PlannerView implements MapView {
     this.renderMap();
   });
   private readonly tabs: Tabs<PlannerTab>;
-  private readonly figures = new FiguresPanel(() => this.session.open?.plan ?? null);
+  private readonly figures = new FiguresPanel(() => this.session.open?.plan ?? null, () => can('audit:read'));
   private readonly legend = new BalanceLegend();
   private readonly tooltip: FeatureTooltip;
 
