@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { geomInScopeCondition, scopeCondition, type Scope } from '../auth/scope';
+import { eventScopeColumn } from '../events/event-scope';
 import type { TimeInterval } from './datetime';
 
 export type PropertyType = 'string' | 'integer';
@@ -106,14 +107,10 @@ function windowSql(window: TimeInterval | undefined): { sql: string; bindings: K
 }
 
 /**
- * An event (`e`) in the scope, by its area code of the scope's level (community, street, else
- * district), as the events' own scope rule (server/events/event-scope.ts) decides.
+ * An event (`e`) in the scope, by the events' own rule (server/events/event-scope.ts: its area
+ * code of the scope's level), as SQL text with the bounds written in.
  */
-export function eventInScopeCondition(scope: Scope, e = 'e'): string {
-  const n = scope.prefix.length;
-  const column = n > 9 ? 'community_code' : n > 6 ? 'street_code' : 'district_code';
-  return scopeCondition(`${e}.${column}`, scope);
-}
+export const eventInScopeCondition = (scope: Scope, e = 'e'): string => scopeCondition(`${e}.${eventScopeColumn(scope)}`, scope);
 
 /** Property name of the count of one event type. */
 export const eventTypeProperty = (type: string) => `events_${type}`;
