@@ -96,8 +96,9 @@ export function outOfScope(scope: Scope, area: string | null, what: string): App
 /**
  * SQL text: a geometry column lies in the scope, for what has a location but no area code
  * (hazard sources, response points): it intersects the geometry of the scope's root area; 'true'
- * for the unbounded scope. The area's code is written in (digits, checked); the same rule as
- * hazards' geomInScopeSql, for SQL assembled from parts.
+ * for the unbounded scope. The area's code is written in (digits, checked). The area's geometry
+ * is a scalar subquery, evaluated once per statement, so a GiST index on the column serves the
+ * condition; a scope whose area is not loaded holds nothing.
  */
 export function geomInScopeCondition(column: string, scope: Scope): string {
   if (scope.prefix === '') return 'true';

@@ -1,18 +1,8 @@
 import type { Knex } from 'knex';
-import type { Scope } from '../auth/scope';
+import { geomInScopeCondition, type Scope } from '../auth/scope';
 
-/**
- * SQL condition (with bindings) that a geometry column lies in the scope: it intersects the
- * geometry of the scope's root area (`admin_areas.geom` of `scope.areaCode`); 'true' for the
- * unbounded scope. For what has a location but no area code: hazard sources, response points,
- * address points. The area's geometry is a scalar subquery, evaluated once per statement, so a
- * GiST index on the column serves the condition (an index scan on `&&`, then the exact test);
- * a scope whose area is not loaded holds nothing.
- */
-export function geomInScopeSql(column: string, scope: Scope): { sql: string; bindings: string[] } {
-  if (scope.prefix === '') return { sql: 'true', bindings: [] };
-  return { sql: `ST_Intersects(${column}, (select a.geom from admin_areas a where a.code = ?))`, bindings: [scope.areaCode!] };
-}
+/** `geomInScopeCondition` (auth/scope.ts) in the { sql, bindings } form of this module's queries. */
+export const geomInScopeSql = (column: string, scope: Scope): { sql: string; bindings: string[] } => ({ sql: geomInScopeCondition(column, scope), bindings: [] });
 
 export interface HazardSourceRow { id: number; ext_id: string | null; type: string; level: string | null; name: string | null; geometry: unknown }
 
