@@ -16,6 +16,7 @@
  *
  * Seeds the Qixia demo into an empty database. Each invocation ingests under a source of its own
  * (load-<timestamp>), so runs can repeat on the same database; the events stay (delete by source).
+ * Requests carry an admin API token (every area) made for the run in the database and revoked at its end.
  */
 import autocannon, { type Client, type Request as LoadRequest } from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -23,6 +24,8 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { EVERYWHERE } from '../server/auth/scope';
+import { createApiToken, revokeApiToken } from '../server/auth/tokens.repo';
 import { progressBar } from '../server/cli/progress';
 import { openDb } from '../server/db/knex';
 import { isEmpty, seedDemo } from '../server/demo/seed';
@@ -109,6 +112,11 @@ if (district.minLng === null) throw new Error('no district in admin_areas: seed 
 const { rows: [{ toDay }] } = await knex.raw(
   `select ((coalesce(max(occurred_at), now()) at time zone 'Asia/Shanghai')::date + 1)::text as "toDay" from events where source not like 'load-%'`);
 
+// every request needs credentials: one admin token of every area (events:write for the ingest), as a
+// command centre's system would send; each invocation makes a token of its own, revoked at its end
+const token = await createApiToken(knex, { name: `bench-load ${SOURCE}`, role: 'admin', areaCode: null });
+const AUTH = { authorization: `Bearer ${token.secret}` };
+
 // -- the server, a process of its own ----------------------------------------------------------
 const serverEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '0', SEED_DEMO: 'false' };
 const server = spawn(process.execPath, [...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : []), '--import', 'tsx', 'server/main.ts'], { env: serverEnv, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -123,8 +131,9 @@ const port = await new Promise<number>((resolve, reject) => {
 });
 const base = `http://127.0.0.1:${port}`;
 console.log(`server: ${process.execPath} --import tsx server/main.ts (pid ${server.pid}) on ${base}, against DATABASE_URL`);
-console.log('server env: RATE_LIMIT_PER_MINUTE=0 — the rate limit counts per client address, and a load test is many clients from one '
-  + 'address (127.0.0.1); with the default 1,200/min every request past the first minute\'s would be a 429');
+console.log('server env: RATE_LIMIT_PER_MINUTE=0 — the rate limit counts per signed-in user or API token (per address only without '
+  + 'credentials), and a load test is many clients sending one token; with the default 1,200/min every API request past the first '
+  + 'minute\'s would be a 429 (tiles are not counted)');
 console.log(`load generator: autocannon in this process (pid ${process.pid}), ${CONNECTIONS} keep-alive connections over loopback; it shares the `
   + `${os.cpus().length} cores with the server and PostgreSQL, so the figures are for the three together on this machine`);
 
@@ -187,9 +196,9 @@ function nextRequest(req: LoadRequest, context: Record<string, unknown>): LoadRe
   const kind: Kind = u < MIX.tile ? 'tile' : u < MIX.tile + MIX.heatmap ? 'heatmap' : 'ingest';
   context.kind = kind;
   if (kind === 'ingest') {
-    return { ...req, method: 'POST', path: `/api/events?source=${SOURCE}`, headers: { 'content-type': 'application/json' }, body: ingestBody() };
+    return { ...req, method: 'POST', path: `/api/events?source=${SOURCE}`, headers: { ...AUTH, 'content-type': 'application/json' }, body: ingestBody() };
   }
-  return { ...req, method: 'GET', path: kind === 'tile' ? tileRequest() : heatmapRequest(), headers: {}, body: undefined };
+  return { ...req, method: 'GET', path: kind === 'tile' ? tileRequest() : heatmapRequest(), headers: AUTH, body: undefined };
 }
 
 // -- running ------------------------------------------------------------------------------------
@@ -201,7 +210,7 @@ interface RunStats { seconds: number; kinds: Record<Kind, KindStats>; errors: nu
  * the end, the requests already read are still answered): a database request queues behind them.
  */
 async function drain() {
-  await (await fetch(`${base}/api/heatmap/range`)).arrayBuffer();
+  await (await fetch(`${base}/api/heatmap/range`, { headers: AUTH })).arrayBuffer();
   await new Promise((r) => setTimeout(r, 500));
 }
 
@@ -300,6 +309,7 @@ try {
 } finally {
   server.kill('SIGTERM');
   await once(server, 'exit');
+  await revokeApiToken(knex, token.id, EVERYWHERE);
 }
 
 // -- nothing lost: every accepted event is stored ------------------------------------------------

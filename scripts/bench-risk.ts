@@ -12,6 +12,7 @@
  * Seeds the Qixia demo into an empty database. The seed's own demo events are removed before the
  * bench's are ingested (their ids would collide); a database that already holds a bench batch
  * keeps it and skips step 1. Temporary NDJSON files go to the OS temp folder and are removed.
+ * Requests carry an admin API token (every area) made for the run in the database and revoked at its end.
  */
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { multiPolygon } from '@turf/helpers';
@@ -25,6 +26,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../server/app';
+import { EVERYWHERE } from '../server/auth/scope';
+import { createApiToken, revokeApiToken } from '../server/auth/tokens.repo';
 import { progressBar } from '../server/cli/progress';
 import { loadConfig } from '../server/config';
 import { openDb } from '../server/db/knex';
@@ -96,7 +99,13 @@ if (await isEmpty(db)) {
   await seedDemo(db, (pct, stage) => bar.update(pct, stage));
   bar.done();
 }
-const app = buildApp({ db, config: loadConfig({ ...process.env, EVENT_DETAILS: 'true' }), jobs: new JobRegistry() });
+// every request needs credentials: an admin token of every area (events:write for the ingest; events:read, so
+// the heatmaps are not suppressed and count what the on-the-fly query counts); each run makes a token of its own,
+// revoked at its end
+const token = await createApiToken(knex, { name: `bench-risk ${new Date().toISOString()}`, role: 'admin', areaCode: null });
+const AUTH = { authorization: `Bearer ${token.secret}` };
+// the rate limit counts per token: the heatmap step alone sends 12 × (--requests + 3) requests
+const app = buildApp({ db, config: loadConfig({ ...process.env, RATE_LIMIT_PER_MINUTE: '0' }), jobs: new JobRegistry() });
 const server = app.listen(0, '127.0.0.1');
 await once(server, 'listening');
 const port = (server.address() as AddressInfo).port;
@@ -110,6 +119,7 @@ try {
 } finally {
   rmSync(tmp, { recursive: true, force: true });
   server.close();
+  await revokeApiToken(knex, token.id, EVERYWHERE);
   await db.close();
 }
 
@@ -142,7 +152,7 @@ async function writeEventFiles(): Promise<string[]> {
 /** Streams one NDJSON file to the bulk route; the answer's JSON. */
 function postFile(file: string, onBytes: (n: number) => void): Promise<{ accepted: number; rows: number; rejected: number }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: `/api/events/bulk?format=ndjson&mode=all&source=${BENCH_SOURCE}`, headers: { 'content-type': 'application/x-ndjson' } }, (res) => {
+    const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: `/api/events/bulk?format=ndjson&mode=all&source=${BENCH_SOURCE}`, headers: { ...AUTH, 'content-type': 'application/x-ndjson' } }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => (res.statusCode! < 300 ? resolve(JSON.parse(body)) : reject(new Error(`${res.statusCode}: ${body.slice(0, 500)}`))));
     });
@@ -314,7 +324,7 @@ async function heatmapStep() {
     const fly = await onTheFly(c.bbox, c.res, c.from, endDay);
     for (const metric of ['count', 'risk', 'hotspot']) {
       const url = `http://127.0.0.1:${port}/api/heatmap?bbox=${bbox}&from=${c.from}&to=${endDay}&res=${c.res}&metric=${metric}`;
-      const get = async () => { const r = await fetch(url); if (!r.ok) throw new Error(`${r.status}: ${await r.text()}`); return r.json() as Promise<{ cells: string[]; counts: number[] }>; };
+      const get = async () => { const r = await fetch(url, { headers: AUTH }); if (!r.ok) throw new Error(`${r.status}: ${await r.text()}`); return r.json() as Promise<{ cells: string[]; counts: number[] }>; };
       for (let i = 0; i < WARM_UP; i++) await get();
       const times: number[] = [];
       let answer = { cells: [] as string[], counts: [] as number[] };
