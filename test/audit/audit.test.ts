@@ -264,10 +264,12 @@ describe('imports', () => {
     ]), '?layer=audit-imported&kind=police');
     expect(res.status).toBe(201);
     const rows = await rowsOf(res.requestId);
-    const { rows: [plan] } = await db.knex.raw(`select p.id, p.layer_id from grid_plans p join grid_layers l on l.id = p.layer_id where l.name = 'audit-imported'`);
+    const { rows: [plan] } = await db.knex.raw(
+      `select p.id, p.layer_id, p.area_code::text as area_code, l.area_code::text as layer_area_code
+         from grid_plans p join grid_layers l on l.id = p.layer_id where l.name = 'audit-imported'`);
     expect(rows.map((r) => [r.action, r.entity, r.entity_id, r.area_code])).toEqual([
-      ['layer.create', 'layer', String(plan.layer_id), null],
-      ['plan.create', 'plan', String(plan.id), null],
+      ['layer.create', 'layer', String(plan.layer_id), plan.layer_area_code],
+      ['plan.create', 'plan', String(plan.id), plan.area_code],
       ['grid.import', 'grid', `${plan.id}:G-1`, NW],
       ['grid.import', 'grid', `${plan.id}:G-2`, SW],
     ]);
@@ -277,6 +279,22 @@ describe('imports', () => {
     const refused = await post('grids', fc([{ geometry: square(118.903, 32.106, 0.0005), properties: { code: 'G-3', area_code: '320113009999' } }]), '?layer=audit-imported-2&kind=police');
     expect(refused.status).toBe(400);
     expect(await auditCount()).toBe(before);
+  });
+});
+
+describe('overlay proposal', () => {
+  it('when a proposal is accepted, then the plan it makes is recorded: plan.create aligned to the comprehensive plan, based on the overlay plan', async () => {
+    const p = await buildPlan(db.knex, o);
+    const { rows: [layer] } = await db.knex.raw(`insert into grid_layers (name, kind) values ('audit police', 'police') returning id`);
+    const { rows: [overlay] } = await db.knex.raw(`insert into grid_plans (layer_id, name) values (?, 'v1') returning id`, [layer.id]);
+    await db.knex.raw(
+      `insert into grids (plan_id, code, kind, area_code, households, geom)
+       select ?, 'P' || right(code::text, 3), 'police', code, 0, geom from admin_areas where code in (?, ?)`, [overlay.id, NW, SW]);
+    const res = await call('POST', '/api/overlay/proposal/accept', { comprehensive: p.planId, overlay: overlay.id, name: 'aligned' });
+    expect(res.status).toBe(201);
+    const rows = await rowsOf(res.requestId);
+    expect(rows.map((r) => [r.action, r.entity, r.entity_id, r.area_code, r.actor])).toEqual([['plan.create', 'plan', String(res.body.planId), '320113002000', adminActor]]);
+    expect(rows[0].after).toMatchObject({ name: 'aligned', status: 'draft', layerId: layer.id, basedOn: overlay.id, params: { alignedTo: p.planId } });
   });
 });
 
