@@ -24,6 +24,19 @@ export function scopeOf(areaCode: string | null): Scope {
   return { areaCode, prefix };
 }
 
+/**
+ * The smallest area whose subtree holds all these codes, by their common prefix at the code's
+ * levels (12, 9, 6, 4, 2 digits); null when one is null (something in no area) or none is given.
+ */
+export function commonArea(codes: readonly (string | null | undefined)[]): string | null {
+  if (!codes.length || codes.some((c) => !c)) return null;
+  for (const len of [12, 9, 6, 4, 2]) {
+    const prefix = codes[0]!.slice(0, len);
+    if (codes.every((c) => c!.startsWith(prefix))) return prefix.padEnd(12, '0');
+  }
+  return null;
+}
+
 /** Whether an area code lies in the scope (an object with no area lies only in the unbounded scope). */
 export const inScope = (scope: Scope, code: string | null | undefined): boolean =>
   scope.prefix === '' || (!!code && code.startsWith(scope.prefix));

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { commonArea } from '../auth/scope';
 import { recordAudit } from '../audit/audit.repo';
 import type { GridKind } from './import.schema';
 import type { TargetSpec } from './targets';
@@ -39,16 +40,23 @@ export async function findPlanId(knex: Knex, layerId: number, name: string): Pro
   return rows[0]?.id;
 }
 
-export async function createLayer(knex: Knex, name: string, kind: GridKind): Promise<number> {
-  const { rows } = await knex.raw('insert into grid_layers (name, kind) values (?, ?) returning id', [name, kind]);
-  await recordAudit(knex, { action: 'layer.create', entity: 'layer', entityId: String(rows[0].id), after: { id: rows[0].id, name, kind, areaCode: null, by: 'import' } });
+/** A new layer (and plan, below) of imported grids takes the smallest loaded area holding them all, so planners of that area can publish it. */
+export async function createLayer(knex: Knex, name: string, kind: GridKind, areaCode: string | null): Promise<number> {
+  const { rows } = await knex.raw('insert into grid_layers (name, kind, area_code) values (?, ?, ?) returning id', [name, kind, areaCode]);
+  await recordAudit(knex, { action: 'layer.create', entity: 'layer', entityId: String(rows[0].id), areaCode, after: { id: rows[0].id, name, kind, areaCode, by: 'import' } });
   return rows[0].id;
 }
 
-export async function createPlan(knex: Knex, layerId: number, name: string): Promise<number> {
-  const { rows } = await knex.raw('insert into grid_plans (layer_id, name) values (?, ?) returning id', [layerId, name]);
-  await recordAudit(knex, { action: 'plan.create', entity: 'plan', entityId: String(rows[0].id), after: { id: rows[0].id, layerId, name, status: 'draft', areaCode: null, by: 'import' } });
+export async function createPlan(knex: Knex, layerId: number, name: string, areaCode: string | null): Promise<number> {
+  const { rows } = await knex.raw('insert into grid_plans (layer_id, name, area_code) values (?, ?, ?) returning id', [layerId, name, areaCode]);
+  await recordAudit(knex, { action: 'plan.create', entity: 'plan', entityId: String(rows[0].id), areaCode, after: { id: rows[0].id, layerId, name, status: 'draft', areaCode, by: 'import' } });
   return rows[0].id;
+}
+
+/** The smallest area in the database whose subtree holds all these area codes (see commonArea), or null. */
+export async function loadedCommonArea(knex: Knex, codes: readonly (string | null | undefined)[]): Promise<string | null> {
+  const code = commonArea(codes);
+  return code && (await knex('admin_areas').where({ code }).first('code')) ? code : null;
 }
 
 /**

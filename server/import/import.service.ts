@@ -62,7 +62,7 @@ export async function importFeatures(db: Db, target: ImportTarget, featureCollec
       if (errors.length) throw featureErrors([...errors, ...conflicts].sort((a, b) => (a.index ?? -1) - (b.index ?? -1)));
       if (conflicts.length) throw featureErrors(conflicts, 409, 'duplicate_key');
 
-      const extra = target === 'grids' ? await gridColumns(trx, opts, planId) : undefined;
+      const extra = target === 'grids' ? await gridColumns(trx, opts, planId, ordered.map((e) => e.values.area_code as string | null)) : undefined;
       const rows = ordered.map((e) => ({
         ...e.values,
         ...extra?.values,
@@ -200,10 +200,11 @@ async function existingPlanId(knex: Db['knex'], opts: ImportOptions): Promise<nu
 }
 
 /** The plan_id and kind columns of imported grids, creating the layer and plan as needed. */
-async function gridColumns(knex: Db['knex'], opts: ImportOptions, planId: number | undefined) {
+async function gridColumns(knex: Db['knex'], opts: ImportOptions, planId: number | undefined, areaCodes: (string | null)[]) {
   if (planId === undefined) {
-    const layerId = (await repo.findLayer(knex, opts.layer!))?.id ?? (await repo.createLayer(knex, opts.layer!, opts.kind!));
-    planId = await repo.createPlan(knex, layerId, opts.plan ?? 'imported');
+    const areaCode = await repo.loadedCommonArea(knex, areaCodes);
+    const layerId = (await repo.findLayer(knex, opts.layer!))?.id ?? (await repo.createLayer(knex, opts.layer!, opts.kind!, areaCode));
+    planId = await repo.createPlan(knex, layerId, opts.plan ?? 'imported', areaCode);
   }
   return {
     columns: [{ column: 'plan_id', sqlType: 'int' }, { column: 'kind', sqlType: 'text' }],

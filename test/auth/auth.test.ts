@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../server/auth/passwords';
-import { inScope, scopeOf } from '../../server/auth/scope';
+import { commonArea, inScope, scopeOf } from '../../server/auth/scope';
 import { createUser } from '../../server/auth/users.repo';
 import type { Db } from '../../server/db/knex';
 import { insertSquareDistrict } from '../helpers/areas-fixture';
@@ -55,6 +55,15 @@ describe('pieces', () => {
     expect(inScope(scopeOf('320113003000'), '320113030012')).toBe(false);
     expect(inScope(scopeOf('320113003000'), null)).toBe(false);
     expect(inScope(scopeOf(null), null)).toBe(true);
+  });
+
+  it('when imported grids lie in several areas, then their layer belongs to the smallest area holding them all', () => {
+    expect(commonArea(['320113003012', '320113003001'])).toBe('320113003000');
+    expect(commonArea(['320113003012', '320113004001'])).toBe('320113000000');
+    expect(commonArea(['320113003012'])).toBe('320113003012');
+    expect(commonArea(['320113003012', '320114003012'])).toBe('320100000000');
+    expect(commonArea(['320113003012', null])).toBeNull();
+    expect(commonArea([])).toBeNull();
   });
 });
 

@@ -201,6 +201,17 @@ describe('import of good input', () => {
       ]);
     });
 
+    it('when grids of one community make a new layer, then the layer and its plan belong to that community (its planners may publish it)', async () => {
+      await postJson('areas', fc(area('320113001001', polygon(square(118.86, 32.11)))));
+      const grids = fc(
+        feature(polygon(square(118.86, 32.11, 0.005)), { code: 'J-01', area_code: '320113001001' }),
+        feature(polygon(square(118.865, 32.11, 0.005)), { code: 'J-02', area_code: '320113001001' }),
+      );
+      expect((await postJson('grids', grids, 'layer=police-yl&kind=police')).status).toBe(201);
+      expect(await rows(`select l.area_code::text as layer_area, p.area_code::text as plan_area from grid_plans p join grid_layers l on l.id = p.layer_id`))
+        .toEqual([{ layer_area: '320113001001', plan_area: '320113001001' }]);
+    });
+
     it('when grids are posted with a layer and kind, then the layer and plan are created and a repeat into the same plan is a 409', async () => {
       await postJson('areas', fc(area('320113001001', polygon(square(118.86, 32.11)))));
       const grids = fc(
@@ -215,6 +226,9 @@ describe('import of good input', () => {
         { layer: 'police-xl', kind: 'police', plan: 'imported', code: 'J-01', grid_kind: 'police', area_code: '320113001001', name: '一号警格' },
         { layer: 'police-xl', kind: 'police', plan: 'imported', code: 'J-02', grid_kind: 'police', area_code: null, name: null },
       ]);
+      // one grid lies in no area, so neither does the layer or the plan
+      expect(await rows(`select l.area_code::text as layer_area, p.area_code::text as plan_area from grid_plans p join grid_layers l on l.id = p.layer_id`))
+        .toEqual([{ layer_area: null, plan_area: null }]);
 
       const again = await postJson('grids', grids, 'layer=police-xl&kind=police');
       expect(again.status).toBe(409);
