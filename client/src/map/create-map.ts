@@ -41,12 +41,18 @@ export function createMap({ container, baseStyle, bounds }: MapSetup): Promise<M
   });
 }
 
-/** Resolves on the first `idle` at which every one of `sourceIds` has loaded its tiles. */
+/** Resolves once every one of `sourceIds` has loaded its tiles, checked at each `idle` (and polled after the first). */
 export function whenSourcesLoaded(map: MapLibreMap, sourceIds: string[]): Promise<void> {
   return new Promise((resolve) => {
+    let poll: ReturnType<typeof setInterval> | undefined;
     const checkLoaded = () => {
-      if (!sourceIds.every((id) => map.isSourceLoaded(id))) return;
+      if (!sourceIds.every((id) => map.isSourceLoaded(id))) {
+        // after an idle, poll too: a tile refetched on expiry and answered 304 loads without drawing a frame, so no 'idle' follows it
+        poll ??= setInterval(checkLoaded, 250);
+        return;
+      }
       map.off('idle', checkLoaded);
+      clearInterval(poll);
       resolve();
     };
     map.on('idle', checkLoaded);
