@@ -16,6 +16,7 @@ import { progressBar } from '../server/cli/progress';
 import { loadConfig } from '../server/config';
 import { openDb, type Db } from '../server/db/knex';
 import { AppError } from '../server/http/errors';
+import { runAs } from '../server/http/request-context';
 import { detectFormat } from '../server/import/detect-format';
 import { describeError } from '../server/import/import-errors';
 import { IMPORT_TARGETS, importQuerySchema, type FeatureError, type ImportTarget } from '../server/import/import.schema';
@@ -101,4 +102,5 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// the audit trail names the command as the actor of what it imports
+process.exitCode = await runAs('cli:import', main);

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../server/db/knex';
 import { FIXTURES } from './import-helpers';
 
 const run = promisify(execFile);
@@ -41,6 +42,15 @@ describe('npm run import', () => {
     expect(again.stdout).toBe('');
     expect(again.stderr).toContain("error (duplicate_key): feature 0 (id '320113000000'): code '320113000000' already exists in admin_areas; and 2 more errors");
     expect(again.stderr).toContain("  - feature 2 (id '320113001001'): code '320113001001' already exists in admin_areas");
+
+    // the audit trail names the command as who imported the areas, and holds nothing of the refused repeat
+    const db = await openDb({ dataDir: path.join(dataDir, 'pglite') });
+    try {
+      const { rows } = await db.knex.raw(`select actor, count(*)::int as n from audit_log where action = 'area.import' group by actor`);
+      expect(rows).toEqual([{ actor: 'cli:import', n: 3 }]);
+    } finally {
+      await db.close();
+    }
   });
 
   it('when the file cannot be read as its format, then it exits 1 before opening the database', async () => {
