@@ -14,6 +14,7 @@ import { client } from '../editing/http-client';
 import { buildPlan, code, insertEditingWorld, NE, NW, planState, SW, type BuiltPlan, type Frame } from '../editing/plan-fixture';
 import { createTestDb } from '../helpers/db';
 import { serveApp } from '../helpers/http';
+import { tileOf } from '../helpers/tiles';
 
 const DISTRICT = '320113000000';
 const WEST = '320113002000'; // the planner's street: 西北社区 (NW) and 西南社区 (SW)
@@ -60,13 +61,6 @@ async function gridsInDb(kind?: string): Promise<{ code: string; area_code: stri
 }
 const codesOf = (features: { properties: { code: string } }[]) => features.map((f) => f.properties.code).sort();
 
-function tileOf(lng: number, lat: number, z: number) {
-  const n = 2 ** z;
-  const x = Math.floor(((lng + 180) / 360) * n);
-  const r = (lat * Math.PI) / 180;
-  const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
-  return { z, x, y };
-}
 async function tileFeatures(http: Http, source: string, t: { z: number; x: number; y: number }) {
   const res = await fetch(http.url(`/tiles/${source}/${t.z}/${t.x}/${t.y}.mvt`));
   expect(res.status).toBe(200);

@@ -8,15 +8,8 @@ import { serveApp } from '../helpers/http';
 import { insertSquareDistrict } from '../helpers/areas-fixture';
 import { findTileSource } from '../../server/tiles/sources';
 import { encodeWithPostgis, encodeWithVtPbf, postgisHasMvt } from '../../server/tiles/tiles.repo';
+import { tileOf } from '../helpers/tiles';
 
-/** The tile containing lng/lat at zoom z. */
-function tileOf(lng: number, lat: number, z: number) {
-  const n = 2 ** z;
-  const x = Math.floor(((lng + 180) / 360) * n);
-  const r = (lat * Math.PI) / 180;
-  const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
-  return { z, x, y };
-}
 
 function decode(buf: ArrayBuffer | Uint8Array, layer: string) {
   const vt = new VectorTile(new PbfReader(buf instanceof Uint8Array ? buf : new Uint8Array(buf)));
