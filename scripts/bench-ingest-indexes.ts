@@ -9,7 +9,7 @@
  * 2. insertEvents alone (events + first history row, no rollups) on --sample of the events, in a
  *    transaction that is rolled back; "without" drops the indexes inside that transaction.
  *
- *   DATABASE_URL=postgres://…/scratch npx tsx scripts/bench-ingest-indexes.ts -- [--events 200000] [--runs 3] [--sample 20000]
+ *   DATABASE_URL=postgres://…/scratch npx tsx scripts/bench-ingest-indexes.ts [--events 200000] [--runs 3] [--sample 20000]
  *
  * Use a scratch database: it empties events, rollups and batches (it refuses a database holding
  * events of other sources than the demo's and the benches'), and seeds the Qixia demo into an
