@@ -64,9 +64,8 @@ function decayAt(endMs: number, model: RiskModel): number {
  * with decay at the window's end plus hazard proximity, as a 0–100 index and percentile) or
  * Getis-Ord Gi* hot spots over the district's cells (the whole district, whatever the bbox). Without detail access, cells under
  * `suppressBelow` events are folded into their parents (count, risk) or hidden (hotspot).
- * A bounded scope counts only its events (from the rollups of the cells wholly inside its area,
- * from the events themselves, by area code, on its edge: scope-cells.ts), adds the hazard points
- * of the hazard sources in its area only, and measures hot spots over its area's cells.
+ * A bounded scope counts only its events (summed from the events, not the rollups), adds the
+ * hazard points of the hazard sources in its area only, and measures hot spots over its area's cells.
  */
 export async function heatmap(knex: Knex, q: HeatmapQuery, access: HeatmapAccess, model: RiskModel = DEFAULT_RISK_MODEL): Promise<HeatmapAnswer> {
   const scope = access.scope ?? EVERYWHERE;
