@@ -45,18 +45,21 @@ export const inScope = (scope: Scope, code: string | null | undefined): boolean 
 export const scopeWithin = (inner: Scope, outer: Scope): boolean => inner.prefix.startsWith(outer.prefix);
 
 /**
- * Restricts a query to rows whose area code column lies in the scope, as a range on the code so
- * a plain b-tree index on the column serves it (a LIKE prefix needs text_pattern_ops).
+ * The scope's codes as a range, lowest and highest, so a plain b-tree index on an area code
+ * column serves the condition (a LIKE prefix needs text_pattern_ops).
  */
+const codeRange = (scope: Scope): [string, string] => [scope.prefix.padEnd(12, '0'), scope.prefix.padEnd(12, '9')];
+
+/** Restricts a query to rows whose area code column lies in the scope. */
 export function whereInScope<Q extends Knex.QueryBuilder>(qb: Q, column: string, scope: Scope): Q {
   if (scope.prefix === '') return qb;
-  return qb.whereBetween(column, [scope.prefix.padEnd(12, '0'), scope.prefix.padEnd(12, '9')]) as Q;
+  return qb.whereBetween(column, codeRange(scope)) as Q;
 }
 
 /** The same condition as SQL text with bindings, for raw queries. */
 export function scopeSql(column: string, scope: Scope): { sql: string; bindings: string[] } {
   if (scope.prefix === '') return { sql: 'true', bindings: [] };
-  return { sql: `${column} between ? and ?`, bindings: [scope.prefix.padEnd(12, '0'), scope.prefix.padEnd(12, '9')] };
+  return { sql: `${column} between ? and ?`, bindings: codeRange(scope) };
 }
 
 /** Codes of the areas that hold the scope's root area (district, city, province), by code prefix; none for the unbounded scope. */
@@ -76,7 +79,7 @@ export const areaVisible = (scope: Scope, code: string | null | undefined): bool
 /** The scope's bounds as SQL literals: a prefix is digits only (area codes are checked `^[0-9]{12}$`), asserted here. */
 function bounds(scope: Scope): [string, string] {
   if (!/^\d{1,12}$/.test(scope.prefix)) throw new Error(`not an area code prefix: ${JSON.stringify(scope.prefix)}`);
-  return [`'${scope.prefix.padEnd(12, '0')}'`, `'${scope.prefix.padEnd(12, '9')}'`];
+  return codeRange(scope).map((code) => `'${code}'`) as [string, string];
 }
 
 /**

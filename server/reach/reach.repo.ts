@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { EVERYWHERE, scopeSql, type Scope } from '../auth/scope';
+import { EVERYWHERE, scopeCondition, type Scope } from '../auth/scope';
 import { geomInScopeSql } from '../hazards/hazards.repo';
 import { oneRow } from '../db/rows';
 import type { GridOutside } from './reach.schema';
@@ -81,14 +81,12 @@ export async function reachAreas(knex: Knex, srid: number, origins: [number, num
  * scope checks only its grids (by `grids.area_code`).
  */
 export async function gridsOutside(knex: Knex, planId: number, area: unknown, scope: Scope = EVERYWHERE): Promise<{ total: number; outside: GridOutside[] }> {
-  // the scope's range on the grid's area code, as named bindings (this query's style)
-  const [scopeFrom, scopeTo] = scopeSql('g.area_code', scope).bindings;
   const row = await oneRow<{ total: number; outside: GridOutside[] | null }>(knex,
     `with r as (select ST_Subdivide(ST_SetSRID(ST_GeomFromGeoJSON(:area), 4326), 128) as g),
      s as (
        select g.code, g.name, g.geom, ST_Area(g.geom) as area,
               (select coalesce(sum(ST_Area(ST_Intersection(g.geom, r.g, 1e-9))), 0) from r where r.g && g.geom) as inside
-       from grids g where g.plan_id = :plan and g.kind in ('comprehensive', 'dedicated') ${scopeFrom ? 'and g.area_code between :scopeFrom and :scopeTo' : ''}
+       from grids g where g.plan_id = :plan and g.kind in ('comprehensive', 'dedicated') and ${scopeCondition('g.area_code', scope)}
      ),
      o as (
        select s.code, s.name, least(1, s.inside / s.area) as share, h.households, h.households - h.reached as outside
@@ -102,7 +100,7 @@ export async function gridsOutside(knex: Knex, planId: number, area: unknown, sc
      select (select count(*)::int from s) as total,
             (select json_agg(json_build_object('code', code, 'name', name, 'households', households, 'reachShare', share, 'householdsOutside', outside)
                              order by outside desc, share, code) from o) as outside`,
-    { area: JSON.stringify(area), plan: planId, ...(scopeFrom && { scopeFrom, scopeTo }) },
+    { area: JSON.stringify(area), plan: planId },
     'measuring the grids outside the reach');
   return { total: row.total, outside: row.outside ?? [] };
 }
