@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/knex';
 import { createRng } from '../../server/geo/prng';
 import { eventScore, hazardProximityScore } from '../../server/risk/risk-model';
-import { insertSquareDistrict } from '../helpers/areas-fixture';
+import { insertCommunityGridPlan, insertSquareDistrict } from '../helpers/areas-fixture';
 import { createTestDb } from '../helpers/db';
 import { serveApp } from '../helpers/http';
 
@@ -63,10 +63,7 @@ beforeAll(async () => {
   at = (x, y) => [x0 + x * dx, y0 + y * dy];
   await db.knex.raw(`insert into admin_areas (code, name, level, parent_code, geom) values (?, '邻区', 'district', null, ST_Multi(ST_MakeEnvelope(?, ?, ?, ?, 4326)))`,
     [NEIGHBOUR, x0 + 2 * dx, y0, x0 + 3 * dx, y0 + dy]);
-  // a published comprehensive plan, one grid per community of the district
-  const { rows: [layer] } = await db.knex.raw(`insert into grid_layers (name, kind) values ('综合网格', 'comprehensive') returning id`);
-  const { rows: [plan] } = await db.knex.raw(`insert into grid_plans (layer_id, name, status, published_at) values (?, 'v1', 'published', now()) returning id`, [layer.id]);
-  await db.knex.raw(`insert into grids (plan_id, code, kind, area_code, name, geom) select ?, code || '001', 'comprehensive', code, name || '1号网格', geom from admin_areas where level = 'community'`, [plan.id]);
+  await insertCommunityGridPlan(db.knex);
 
   const rng = createRng(11);
   const start = Date.parse('2026-01-01T00:00:00+08:00');

@@ -27,3 +27,11 @@ export async function insertSquareDistrict(knex: Knex) {
   }
   return { x0, y0, dx, dy };
 }
+
+/** A published comprehensive plan with one grid per community (code = community code + '001'), so events get grid codes. */
+export async function insertCommunityGridPlan(knex: Knex): Promise<number> {
+  const { rows: [layer] } = await knex.raw(`insert into grid_layers (name, kind) values ('综合网格', 'comprehensive') returning id`);
+  const { rows: [plan] } = await knex.raw(`insert into grid_plans (layer_id, name, status, published_at) values (?, 'v1', 'published', now()) returning id`, [layer.id]);
+  await knex.raw(`insert into grids (plan_id, code, kind, area_code, name, geom) select ?, code || '001', 'comprehensive', code, name || '1号网格', geom from admin_areas where level = 'community'`, [plan.id]);
+  return plan.id;
+}

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/knex';
 import { createRng } from '../../server/geo/prng';
 import { eventScore, hazardProximityScore } from '../../server/risk/risk-model';
-import { insertSquareDistrict } from '../helpers/areas-fixture';
+import { insertCommunityGridPlan, insertSquareDistrict } from '../helpers/areas-fixture';
 import { createTestDb } from '../helpers/db';
 import { serveApp } from '../helpers/http';
 
@@ -47,10 +47,7 @@ beforeAll(async () => {
   db = await createTestDb();
   const { x0, y0, dx, dy } = await insertSquareDistrict(db.knex);
   box = { minLng: x0, minLat: y0, maxLng: x0 + 2 * dx, maxLat: y0 + dy };
-  // a published comprehensive plan, one grid per community, so events get grid codes
-  const { rows: [layer] } = await db.knex.raw(`insert into grid_layers (name, kind) values ('综合网格', 'comprehensive') returning id`);
-  const { rows: [plan] } = await db.knex.raw(`insert into grid_plans (layer_id, name, status, published_at) values (?, 'v1', 'published', now()) returning id`, [layer.id]);
-  await db.knex.raw(`insert into grids (plan_id, code, kind, area_code, name, geom) select ?, code || '001', 'comprehensive', code, name || '1号网格', geom from admin_areas where level = 'community'`, [plan.id]);
+  await insertCommunityGridPlan(db.knex);
   const rng = createRng(7);
   const start = Date.parse('2026-01-01T00:00:00+08:00');
   for (let i = 0; i < 600; i++) {
