@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import { recordAudit } from '../audit/audit.repo';
-import { notFound } from '../http/errors';
+import { conflict, notFound } from '../http/errors';
+import { EVENT_STATUSES } from '../db/migrations/005_events';
+import type { EventStatus } from './event-row';
 import type { z } from 'zod';
 import type { listEventsQuery } from './events.schema';
 import { EVERYWHERE, type Scope } from '../auth/scope';
@@ -30,16 +32,23 @@ export async function storedId(knex: Knex, source: string, externalId: string): 
 }
 
 /**
- * Sets an event's status and records the step in its history and in the audit trail (before and
- * after status, the note; area: the event's community, else street, else district).
+ * Moves an event in `scope` one step along its workflow and records the step in its history and
+ * in the audit trail (before and after status, the note; area: the event's community, else
+ * street, else district). The status is read under a row lock, so of two concurrent requests for
+ * the same step one moves it and the other is told the step was taken. Outside the scope: 404.
  */
-export async function setStatus(knex: Knex, id: number, status: string, note: string | null): Promise<void> {
+export async function setStatus(knex: Knex, id: number, status: EventStatus, note: string | null, scope: Scope = EVERYWHERE): Promise<void> {
   await knex.transaction(async (trx) => {
+    const within = eventScopeSql(scope);
     const { rows: [was] } = await trx.raw(
-      'select status, coalesce(community_code, street_code, district_code)::text as area_code from events where id = ? for update', [id]);
+      `select e.status, coalesce(e.community_code, e.street_code, e.district_code)::text as area_code from events e where e.id = ? and ${within.sql} for update`,
+      [id, ...within.bindings]);
+    if (!was) throw notFound(`event ${id}`);
+    const from = EVENT_STATUSES.indexOf(was.status), to = EVENT_STATUSES.indexOf(status);
+    if (to !== from + 1) throw conflict('invalid_transition', `event ${id} is '${was.status}'; the next step is '${EVENT_STATUSES[from + 1] ?? 'none (evaluated is the last)'}', not '${status}'`);
     await trx.raw('update events set status = ? where id = ?', [status, id]);
     await trx.raw('insert into event_status_history (event_id, status, note) values (?, ?, ?)', [id, status, note]);
-    await recordAudit(trx, { action: 'event.status', entity: 'event', entityId: String(id), areaCode: was?.area_code ?? null, before: { status: was?.status ?? null }, after: { status, note } });
+    await recordAudit(trx, { action: 'event.status', entity: 'event', entityId: String(id), areaCode: was.area_code, before: { status: was.status }, after: { status, note } });
   });
 }
 
