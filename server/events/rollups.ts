@@ -29,8 +29,13 @@ export const h3ParentSql = (h3: string, res: string) => `((${h3} & ~(15::bigint 
 /** SQL: an event's time as China Standard Time wall-clock time, from its `occurred_at`. */
 export const localTimeSql = (occurredAt: string) => `((${occurredAt} at time zone 'UTC') + interval '8 hours')`;
 
-/** SQL: an event's decay growth 2^(days since DECAY_EPOCH_MS / half-life); binds DECAY_EPOCH_MS and DECAY_HALF_LIFE_DAYS, in that order. */
-export const growthSql = (occurredAt: string) => `power(2::float8, (extract(epoch from ${occurredAt}) * 1000 - ?) / 86400000.0 / ?)`;
+/**
+ * SQL: an event's decay growth 2^(days since DECAY_EPOCH_MS / half-life); binds DECAY_EPOCH_MS and the
+ * half-life in days (the rollups' DECAY_HALF_LIFE_DAYS, or a risk model's), in that order. In float8 throughout (date_part): as numeric (extract) the
+ * exponent costs half the time of a whole scoped heatmap query.
+ */
+export const growthSql = (occurredAt: string) =>
+  `power(2::float8, (date_part('epoch', ${occurredAt}) * 1000 - cast(? as float8)) / 86400000 / cast(? as float8))`;
 
 export const SEVERITIES = [1, 2, 3, 4, 5];
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { EVERYWHERE, scopeSql, type Scope } from '../auth/scope';
 import { eventScopeSql } from '../events/event-scope';
-import { DECAY_EPOCH_MS } from '../events/rollups';
+import { DECAY_EPOCH_MS, growthSql } from '../events/rollups';
 import { notFound } from '../http/errors';
 import { exposurePlan } from '../hazards/exposure.repo';
 import { hazardPointsAt, loadHazards } from './hazard-scores';
@@ -31,10 +31,10 @@ export async function gridRisk(knex: Knex, window: DayWindow, opts: { plan?: num
   const eventsWithin = eventScopeSql(scope);
   const { rows: sums } = await knex.raw(
     `select e.grid_code, e.type, e.severity, count(*)::int as n,
-            sum(power(2, (extract(epoch from e.occurred_at) * 1000 - ?) / ? / ?)) as growth
+            sum(${growthSql('e.occurred_at')}) as growth
      from events e where e.occurred_at >= ? and e.occurred_at < ? and e.grid_code is not null and ${eventsWithin.sql} ${opts.types ? 'and e.type = any(?::text[])' : ''}
      group by 1, 2, 3`,
-    [DECAY_EPOCH_MS, DAY_MS, model.halfLifeDays, cstMidnight(window.from), cstMidnight(window.to), ...eventsWithin.bindings, ...(opts.types ? [opts.types] : [])]);
+    [DECAY_EPOCH_MS, model.halfLifeDays, cstMidnight(window.from), cstMidnight(window.to), ...eventsWithin.bindings, ...(opts.types ? [opts.types] : [])]);
   const decayAtEnd = 2 ** (-(Date.parse(cstMidnight(window.to)) - DECAY_EPOCH_MS) / DAY_MS / model.halfLifeDays);
   const byGrid = new Map<string, { points: number; events: number }>();
   for (const s of sums as { grid_code: string; type: string; severity: number; n: number; growth: number }[]) {
