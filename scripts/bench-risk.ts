@@ -42,7 +42,7 @@ import { PolygonIndex, type MultiPolygonCoords } from '../server/events/polygon-
 import { recordsFrom } from '../server/events/record-streams';
 import { h3ParentSql, rollUp } from '../server/events/rollups';
 import { JobRegistry } from '../server/jobs/job-registry';
-import { bboxCells } from '../server/risk/study-area';
+import { bboxOverlap } from '../server/risk/study-area';
 
 const { values } = parseArgs({
   options: {
@@ -345,7 +345,7 @@ async function heatmapStep() {
 
 /** The count heatmap grouped from the raw events: parent cell of events.h3, cells overlapping the bbox. */
 async function onTheFly(bbox: { minLng: number; minLat: number; maxLng: number; maxLat: number }, res: number, from: string, to: string) {
-  const cover = new Set(bboxCells(bbox, res));
+  const overlaps = bboxOverlap(bbox, res);
   const margin = 0.02; // degrees: more than a res-8 cell, so every event of a cell overlapping the bbox is read
   const sql = `select to_hex(${h3ParentSql('h3', String(res))}) as cell, count(*)::int as n from events
     where occurred_at >= ?::date::timestamp at time zone 'Asia/Shanghai' and occurred_at < ?::date::timestamp at time zone 'Asia/Shanghai'
@@ -355,7 +355,7 @@ async function onTheFly(bbox: { minLng: number; minLat: number; maxLng: number; 
   for (let i = 0; i < ON_THE_FLY_RUNS; i++) {
     const [t, r] = await seconds(() => knex.raw(sql, [from, to, bbox.minLng - margin, bbox.minLat - margin, bbox.maxLng + margin, bbox.maxLat + margin]));
     times.push(1000 * t);
-    counts = new Map((r.rows as { cell: string; n: number }[]).filter((row) => cover.has(row.cell)).map((row) => [row.cell, row.n]));
+    counts = new Map((r.rows as { cell: string; n: number }[]).filter((row) => overlaps(row.cell)).map((row) => [row.cell, row.n]));
   }
   return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), counts };
 }

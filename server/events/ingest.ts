@@ -7,6 +7,7 @@ import { readEventRow } from './event-row';
 import { eventInScope } from './event-scope';
 import { insertEvents, type AssignedEvent } from './events.repo';
 import { rollUp } from './rollups';
+import { eventsCommitted, MAX_EVENTS_ADDED } from '../risk/window-cache';
 import type { GridIndex } from './grid-index';
 import type { EventFormat, NumberedRecord } from './record-streams';
 
@@ -61,6 +62,9 @@ export async function ingestEvents(
   const result: IngestResult = { batchId: null, rows: 0, accepted: 0, duplicates: 0, rejected: 0, outside: 0, rejects: [] };
   const allRejects: Reject[] = [];
   const maxRows = opts.maxRows ?? Infinity;
+  // the events written, for the cached heatmap windows to add (none past MAX_EVENTS_ADDED: they are read again)
+  let written: AssignedEvent[] | null = [];
+  let version = 0;
   await knex.transaction(async (trx) => {
     // a batch's statements grow with it (the roll-up of a million events takes a minute): the
     // batch is bounded by EVENT_BATCH_MAX_ROWS, not by the interactive STATEMENT_TIMEOUT_MS
@@ -83,6 +87,7 @@ export async function ingestEvents(
         result.accepted += inserted.length;
         result.duplicates += events.length - inserted.length;
         result.outside += inserted.filter((r) => events[r.index].outside).length;
+        written = written && written.length + inserted.length <= MAX_EVENTS_ADDED ? [...written, ...inserted.map((r) => events[r.index])] : null;
         opts.onProgress?.(rowsRead);
       });
       // a failed write surfaces at the next flush; until then it must not be an unhandled rejection
@@ -109,7 +114,7 @@ export async function ingestEvents(
     }
     await flush();
     await writing;
-    if (result.accepted) await rollUp(trx, { batchId: batch.id });
+    if (result.accepted) version = await rollUp(trx, { batchId: batch.id });
     result.rejected = allRejects.length;
     result.rejects = allRejects.slice(0, LISTED_REJECTS);
     if (opts.mode === 'all' && allRejects.length && outsideArea === allRejects.length) {
@@ -123,6 +128,7 @@ export async function ingestEvents(
       [result.rows, result.accepted, result.duplicates, result.rejected, allRejects.length ? rejectsCsv(allRejects) : null, batch.id]);
     result.batchId = batch.id;
   });
+  if (version) eventsCommitted(knex, version, written);
   return result;
 }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { bumpDataVersion } from '../db/data-versions';
 import { DEFAULT_RISK_MODEL } from '../risk/risk-model';
 
 /** Resolutions the heatmap rollups keep (res 6 ≈ 36 km² cells … res 10 ≈ 0.015 km²). */
@@ -53,8 +54,9 @@ export const severitySumsSql = (e: string) => [
  * exists is a heap-only update that touches no index. Rows are written in key order, so
  * concurrent ingests lock the keys they share in the same order and wait for each other
  * instead of deadlocking (two single events of the same day share their day, month and '*' rows).
+ * Last, bumps the events' data version (cached heatmap windows are kept under it) and returns it.
  */
-export async function rollUp(trx: Knex.Transaction, which: { batchId: number } | { ids: number[] }): Promise<void> {
+export async function rollUp(trx: Knex.Transaction, which: { batchId: number } | { ids: number[] }): Promise<number> {
   await trx.raw(
     `insert into event_cells (res, period, start, cell, type, n1, n2, n3, n4, n5, g1, g2, g3, g4, g5)
      select r.res, p.period, case when p.period = 'd' then e.day else e.month end, ${h3ParentSql('e.h3', 'r.res')}, t.type, ${severitySumsSql('e')}
@@ -73,4 +75,5 @@ export async function rollUp(trx: Knex.Transaction, which: { batchId: number } |
        ${SEVERITIES.map((s) => `n${s} = event_cells.n${s} + excluded.n${s}, g${s} = event_cells.g${s} + excluded.g${s}`).join(', ')}`,
     [DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS, 'batchId' in which ? which.batchId : which.ids],
   );
+  return bumpDataVersion(trx, 'events');
 }

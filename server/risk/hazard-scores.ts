@@ -27,18 +27,18 @@ function distanceM(lng: number, lat: number, g: Geometry): number {
  * rarely; the map pans often). The promise is kept, so requests arriving while a set is computed
  * wait for it instead of each computing it again.
  */
-const scoresCache = new Map<string, Promise<Map<string, number>>>();
+const scoresCache = new Map<string, Promise<Map<string, CellPoints>>>();
 const CACHED_SCORE_SETS = 12;
 
 /**
  * Hazard proximity risk points per H3 cell at `res`: each hazard source adds its level's weight,
  * stepped down ring by ring (its type's ring distances), to the cells whose centres lie within
- * its outermost ring; `keep` filters the answer (e.g. to a bbox). Computed for all cells once per
+ * its outermost ring; `keep` filters the answer (e.g. to a bbox), given each cell's centre. Computed for all cells once per
  * resolution and state of the hazard sources (a digest of every row), then served from memory.
  * A bounded scope counts only the sources in its area; its scores are kept apart (the key holds
  * the scope's prefix as well as the digest of its own sources).
  */
-export async function hazardScores(knex: Knex, res: number, model: RiskModel, keep: (cell: string) => boolean, scope: Scope = EVERYWHERE): Promise<Map<string, number>> {
+export async function hazardScores(knex: Knex, res: number, model: RiskModel, keep: (cell: string, lat: number, lng: number) => boolean, scope: Scope = EVERYWHERE): Promise<Map<string, number>> {
   const within = geomInScopeSql('h.geom', scope);
   const { rows: [{ digest }] } = await knex.raw(
     `select md5(coalesce(string_agg(concat_ws('|', h.id, h.type, h.level, md5(ST_AsBinary(h.geom))), ',' order by h.id), '')) as digest from hazard_sources h where ${within.sql}`,
@@ -51,13 +51,17 @@ export async function hazardScores(knex: Knex, res: number, model: RiskModel, ke
     if (scoresCache.size >= CACHED_SCORE_SETS) scoresCache.delete(scoresCache.keys().next().value!);
     scoresCache.set(key, pending);
   }
-  const scores = await pending;
-  return new Map([...scores].filter(([cell]) => keep(cell)));
+  const kept = new Map<string, number>();
+  for (const [cell, c] of await pending) if (keep(cell, c.lat, c.lng)) kept.set(cell, c.points);
+  return kept;
 }
 
+/** A cell's hazard points, and its centre. */
+interface CellPoints { points: number; lat: number; lng: number }
+
 /** Every cell's hazard points: cells found around each source's centre by grid distance. */
-function scoresAround(hazards: Hazard[], res: number, model: RiskModel): Map<string, number> {
-  const scores = new Map<string, number>();
+function scoresAround(hazards: Hazard[], res: number, model: RiskModel): Map<string, CellPoints> {
+  const scores = new Map<string, CellPoints>();
   const edgeM = getHexagonEdgeLengthAvg(res, 'm');
   for (const h of hazards) {
     const ringsM = RINGS_BY_TYPE_M[h.type] ?? DEFAULT_RINGS_M;
@@ -65,7 +69,10 @@ function scoresAround(hazards: Hazard[], res: number, model: RiskModel): Map<str
     for (const cell of gridDisk(latLngToCell(h.centre[1], h.centre[0], res), Math.ceil(reachM / (1.5 * edgeM)) + 1)) {
       const [lat, lng] = cellToLatLng(cell);
       const score = hazardProximityScore(distanceM(lng, lat, h.geometry), ringsM, h.level, model);
-      if (score > 0) scores.set(cell, (scores.get(cell) ?? 0) + score);
+      if (score <= 0) continue;
+      const held = scores.get(cell);
+      if (held) held.points += score;
+      else scores.set(cell, { points: score, lat, lng });
     }
   }
   return scores;

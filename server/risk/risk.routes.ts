@@ -16,7 +16,7 @@ export function riskRoutes({ db, config }: AppDeps) {
   const access = (req: Request): Required<HeatmapAccess> => ({ details: seesDetails(req), suppressBelow: config.SUPPRESS_BELOW, scope: scopeOfRequest(req) });
 
   add({ method: 'get', path: '/heatmap', access: 'risk:read', summary: 'H3 heatmap of events: counts, risk index or Gi* hot spots per cell for a bbox, time window and event types, at a resolution from the zoom; column-wise', tag: 'risk', query: heatmapQuery }, async (req, res) => {
-    res.json(await heatmap(db.knex, parseOr400(heatmapQuery, req.query), access(req)));
+    res.json(await heatmap(db.knex, parseOr400(heatmapQuery, req.query), access(req), { cacheCells: config.HEATMAP_CACHE_CELLS }));
   });
 
   add({ method: 'get', path: '/heatmap/range', access: 'risk:read', summary: "First and last day with events in the caller's area and the event types with their counts (for time sliders and filters)", tag: 'risk' }, async (req, res) => {

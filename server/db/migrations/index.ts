@@ -13,6 +13,7 @@ import * as m011 from './011_jobs';
 import * as m012 from './012_job_owners';
 import * as m013 from './013_events_by_area';
 import * as m014 from './014_event_batch_areas';
+import * as m015 from './015_data_versions';
 
 /** Migrations are listed here, not globbed, so they run the same under tsx, Vitest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Knex.Migration> = {
   '012_job_owners': m012,
   '013_events_by_area': m013,
   '014_event_batch_areas': m014,
+  '015_data_versions': m015,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,194 @@
+import { cellToLatLng, cellToParent, type CoordPair } from 'h3-js';
+import type { Knex } from 'knex';
+import type { Scope } from '../auth/scope';
+import { dataVersion } from '../db/data-versions';
+import type { AssignedEvent } from '../events/events.repo';
+import { eventInScope } from '../events/event-scope';
+import { DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS } from '../events/rollups';
+import { windowRiskSums, type RiskWeights } from './heatmap.repo';
+import { lngRange, type BboxOverlap } from './study-area';
+import { cstMidnight, type DayWindow } from './time-window';
+
+/** What a heatmap sums: one resolution, window, type filter and scope, weighed by one risk model. */
+export interface WindowKey { res: number; window: DayWindow; types: string[] | null; scope: Scope; weights: RiskWeights }
+
+/**
+ * The per-cell sums of one window, as of one version of the events (server/db/data-versions.ts);
+ * column-wise, entry i of each array belongs to cells[i].
+ */
+export interface WindowCells {
+  version: number;
+  cells: string[];
+  counts: number[];
+  /** Σ type weight × severity weight × decay growth: risk points once multiplied by the decay at the window's end */
+  weightedGrowth: number[];
+  lat: number[];
+  lng: number[];
+  /** cells[0 … byLngUpTo) are in order of longitude (as read); those after, added since, are not */
+  byLngUpTo: number;
+  indexOf: Map<string, number>;
+  /** how many times events were added since the sums were read, for answers derived from them (hot spots) */
+  changes: number;
+  derived: Map<string, { changes: number; value: unknown }>;
+}
+
+/** The events one committed ingest added; null: too many to add in process (the windows are read again). */
+export type CommittedEvents = Pick<AssignedEvent, 'h3' | 'type' | 'severity' | 'occurredAt' | 'communityCode' | 'streetCode' | 'districtCode'>[] | null;
+
+/** Events of one ingest added to cached windows in process; a larger ingest makes them be read again. */
+export const MAX_EVENTS_ADDED = 500;
+/** Versions whose events are remembered; a window older than that is read again. */
+const KEPT_VERSIONS = 1_000;
+const DAY_MS = 86_400_000;
+
+/** A window being read, or read (then `held`). */
+interface Slot { reading: Promise<WindowCells>; held?: WindowCells }
+
+interface Cache {
+  /** least recently used first */
+  slots: Map<string, Slot>;
+  /** cells of the read windows, over all */
+  cellsHeld: number;
+  added: Map<number, CommittedEvents>;
+}
+
+/** One cache per database (tests open many in one process). */
+const caches = new WeakMap<Knex, Cache>();
+const cacheOf = (knex: Knex): Cache => {
+  let c = caches.get(knex);
+  if (!c) caches.set(knex, (c = { slots: new Map(), cellsHeld: 0, added: new Map() }));
+  return c;
+};
+
+/**
+ * Records the events an ingest committed as `version` of the events, so cached windows catch up
+ * by adding them rather than reading the window again. Called after the commit.
+ */
+export function eventsCommitted(knex: Knex, version: number, events: CommittedEvents): void {
+  const { added } = cacheOf(knex);
+  added.set(version, events && events.length <= MAX_EVENTS_ADDED ? events : null);
+  while (added.size > KEPT_VERSIONS) added.delete(added.keys().next().value!);
+}
+
+/**
+ * The sums of a window as of the events' current version: from memory when cached at that
+ * version, or cached at an older one and the events committed since are known here (single
+ * events from this server's ingest); else read from the database (rollups, or a scope's events)
+ * in one snapshot with the version they hold. Requests for a window being read wait for it.
+ * At most `maxCells` cells are held over all windows; the least recently used go first (0: every
+ * window is read).
+ */
+export async function cachedWindow(knex: Knex, key: WindowKey, maxCells: number): Promise<WindowCells> {
+  if (maxCells === 0) return readWindow(knex, key);
+  const cache = cacheOf(knex);
+  const id = JSON.stringify([key.res, key.window.from, key.window.to, key.types, key.scope.prefix, key.weights]);
+  const current = await dataVersion(knex, 'events');
+  for (let slot = cache.slots.get(id); slot; slot = cache.slots.get(id)) {
+    const w = await slot.reading.catch(() => null); // a failed read has left the cache: read again
+    if (!w || cache.slots.get(id) !== slot) continue;
+    const grown = w.version >= current ? 0 : catchUp(w, key, cache.added, current);
+    if (grown === null) {
+      drop(cache, id, slot);
+      break;
+    }
+    cache.cellsHeld += grown;
+    cache.slots.delete(id);
+    cache.slots.set(id, slot);
+    evict(cache, maxCells, id);
+    return w;
+  }
+  const slot: Slot = { reading: readWindow(knex, key) };
+  cache.slots.set(id, slot);
+  slot.reading.then((w) => {
+    if (cache.slots.get(id) !== slot) return;
+    slot.held = w;
+    cache.cellsHeld += w.cells.length;
+    evict(cache, maxCells, id);
+  }, () => { if (cache.slots.get(id) === slot) cache.slots.delete(id); });
+  return slot.reading;
+}
+
+function drop(cache: Cache, id: string, slot: Slot) {
+  cache.slots.delete(id);
+  cache.cellsHeld -= slot.held?.cells.length ?? 0;
+}
+
+/** Drops read windows, least recently used first, but `keep`, until at most `maxCells` cells are held. */
+function evict(cache: Cache, maxCells: number, keep: string) {
+  for (const [id, slot] of cache.slots) {
+    if (cache.cellsHeld <= maxCells) return;
+    if (id !== keep && slot.held) drop(cache, id, slot);
+  }
+}
+
+async function readWindow(knex: Knex, key: WindowKey): Promise<WindowCells> {
+  return knex.transaction(async (trx) => {
+    const version = await dataVersion(trx, 'events');
+    const sums = await windowRiskSums(trx, key.res, key.window, key.types, key.weights, key.scope);
+    const w: WindowCells = { version, cells: [], counts: [], weightedGrowth: [], lat: [], lng: [], byLngUpTo: 0, indexOf: new Map(), changes: 0, derived: new Map() };
+    const located = sums.map((s) => ({ ...s, centre: cellToLatLng(s.cell) })).sort((a, b) => a.centre[1] - b.centre[1]);
+    for (const s of located) addCell(w, s.cell, s.count, s.weightedGrowth, s.centre);
+    w.byLngUpTo = w.cells.length;
+    return w;
+  }, { isolationLevel: 'repeatable read', readOnly: true });
+}
+
+function addCell(w: WindowCells, cell: string, count: number, weightedGrowth: number, centre?: CoordPair) {
+  const i = w.indexOf.get(cell);
+  if (i !== undefined) {
+    w.counts[i] += count;
+    w.weightedGrowth[i] += weightedGrowth;
+    return;
+  }
+  const [lat, lng] = centre ?? cellToLatLng(cell);
+  w.indexOf.set(cell, w.cells.length);
+  w.cells.push(cell);
+  w.counts.push(count);
+  w.weightedGrowth.push(weightedGrowth);
+  w.lat.push(lat);
+  w.lng.push(lng);
+}
+
+/**
+ * Adds the events of the versions after the window's up to `to`, if every one of them is known
+ * here; returns how many cells that added, or null when some version's events are not known.
+ */
+function catchUp(w: WindowCells, key: WindowKey, added: Map<number, CommittedEvents>, to: number): number | null {
+  for (let v = w.version + 1; v <= to; v++) if (!added.get(v)) return null;
+  const [fromMs, toMs] = [Date.parse(cstMidnight(key.window.from)), Date.parse(cstMidnight(key.window.to))];
+  const types = key.types && new Set(key.types);
+  const before = w.cells.length;
+  for (let v = w.version + 1; v <= to; v++) {
+    for (const e of added.get(v)!) {
+      const t = e.occurredAt.getTime();
+      if (t < fromMs || t >= toMs || !e.h3 || (types && !types.has(e.type)) || !eventInScope(key.scope, e)) continue;
+      const typeWeight = Object.hasOwn(key.weights.byType, e.type) ? key.weights.byType[e.type] : key.weights.defaultType;
+      // as the rollups store it (growthSql): 2^(days since the decay epoch / half-life)
+      const growth = 2 ** ((t - DECAY_EPOCH_MS) / DAY_MS / DECAY_HALF_LIFE_DAYS);
+      addCell(w, cellToParent(e.h3, key.res), 1, typeWeight * key.weights.bySeverity[e.severity] * growth);
+      w.changes++;
+    }
+  }
+  w.version = to;
+  return w.cells.length - before;
+}
+
+/** Indices of the window's cells that overlap a bbox: of those read, only those within its longitudes are tested. */
+export function cellsOverlapping(w: WindowCells, overlap: BboxOverlap): number[] {
+  const [start, end] = lngRange(w.lng, w.byLngUpTo, overlap.lngFrom, overlap.lngTo);
+  const found: number[] = [];
+  for (let i = start; i < end; i++) if (overlap(w.cells[i], w.lat[i], w.lng[i])) found.push(i);
+  for (let i = w.byLngUpTo; i < w.cells.length; i++) if (overlap(w.cells[i], w.lat[i], w.lng[i])) found.push(i);
+  return found;
+}
+
+/**
+ * A value derived from a window's sums (hot spots), computed again only after events were added.
+ */
+export function derived<T>(w: WindowCells, name: string, compute: () => T): T {
+  const held = w.derived.get(name);
+  if (held && held.changes === w.changes) return held.value as T;
+  const value = compute();
+  w.derived.set(name, { changes: w.changes, value });
+  return value;
+}
