@@ -2,8 +2,10 @@ import type { Knex } from 'knex';
 import { scopeCondition, type Scope } from '../auth/scope';
 import { fromGeojsonVt, type TileFeature } from 'vt-pbf';
 import type { Geometry } from 'geojson';
+import { dataVersionSql } from '../db/data-versions';
 import { isDatabaseUnavailable } from '../http/errors';
 import { BUFFER, EXTENT, type TileSource } from './sources';
+import type { VersionedTile } from './tile-cache';
 import { simplifyToleranceM, tileBounds3857, type TileAddress } from './tile-math';
 
 /**
@@ -25,18 +27,24 @@ function sourceRows(knex: Knex, src: TileSource, t: TileAddress, scope: Scope) {
   };
 }
 
+/**
+ * Both encoders read the `tiles` data version in the statement that reads the rows, hence from the
+ * same snapshot: the tile is exactly that version's, and may be cached under it.
+ */
+const tilesVersion = dataVersionSql('tiles');
+
 /** Encodes with PostGIS's own ST_AsMVT (needs PostGIS built with protobuf-c); only what lies in the scope. */
-export async function encodeWithPostgis(knex: Knex, src: TileSource, t: TileAddress, scope: Scope): Promise<Buffer> {
+export async function encodeWithPostgis(knex: Knex, src: TileSource, t: TileAddress, scope: Scope): Promise<VersionedTile> {
   const rows = sourceRows(knex, src, t, scope);
   const names = Object.keys(src.properties).map((n) => `"${n}"`).join(', ');
-  const { rows: out } = await knex.raw(
+  const { rows: [out] } = await knex.raw(
     `with src as (${rows.sql})
-     select ST_AsMVT(q, ?, ${EXTENT}, 'geom') as tile from (
+     select ST_AsMVT(q, ?, ${EXTENT}, 'geom') as tile, ${tilesVersion} as version from (
        select ${names}, ST_AsMVTGeom(src.g, ST_TileEnvelope(?, ?, ?), ${EXTENT}, ${BUFFER}, true) as geom from src
      ) q where q.geom is not null`,
     [...rows.bindings, src.id, t.z, t.x, t.y],
   );
-  return Buffer.from(out[0]?.tile ?? []);
+  return { body: Buffer.from(out.tile ?? []), version: Number(out.version) };
 }
 
 /**
@@ -44,7 +52,7 @@ export async function encodeWithPostgis(knex: Knex, src: TileSource, t: TileAddr
  * geometry into tile units and snaps it to the integer grid; vt-pbf writes the protobuf. Only
  * what lies in the scope.
  */
-export async function encodeWithVtPbf(knex: Knex, src: TileSource, t: TileAddress, scope: Scope): Promise<Buffer> {
+export async function encodeWithVtPbf(knex: Knex, src: TileSource, t: TileAddress, scope: Scope): Promise<VersionedTile> {
   const rows = sourceRows(knex, src, t, scope);
   const b = tileBounds3857(t);
   const scale = EXTENT / b.sizeM;
@@ -58,14 +66,18 @@ export async function encodeWithVtPbf(knex: Knex, src: TileSource, t: TileAddres
     ? `ST_ForcePolygonCCW(ST_CollectionExtract(ST_MakeValid(${inTileUnits}), 3))`
     : inTileUnits;
   const names = Object.keys(src.properties).map((n) => `"${n}"`).join(', ');
+  // the version row is joined to the features so that it comes back, with gj null, when there are none
   const { rows: out } = await knex.raw(
     `with src as (${rows.sql})
-     select ${names}, ST_AsGeoJSON(tg) as gj from (select ${names}, ${cleaned} as tg from src) q
-     where tg is not null and not ST_IsEmpty(tg)`,
+     select v.version, q.* from (select ${tilesVersion} as version) v left join (
+       select ${names}, ST_AsGeoJSON(tg) as gj from (select ${names}, ${cleaned} as tg from src) f
+       where tg is not null and not ST_IsEmpty(tg)
+     ) q on true`,
     [...rows.bindings, b.minX, b.minY, b.maxX, b.maxY, bufferM, scale, -scale, -b.minX * scale, b.maxY * scale],
   );
-  const features = out.map((r: Record<string, unknown>) => toTileFeature(r, Object.keys(src.properties)));
-  return Buffer.from(fromGeojsonVt({ [src.id]: { features } }, { version: 2, extent: EXTENT }));
+  const features = out.filter((r: Record<string, unknown>) => r.gj !== null)
+    .map((r: Record<string, unknown>) => toTileFeature(r, Object.keys(src.properties)));
+  return { body: Buffer.from(fromGeojsonVt({ [src.id]: { features } }, { version: 2, extent: EXTENT })), version: Number(out[0].version) };
 }
 
 function toTileFeature(row: Record<string, unknown>, propertyNames: string[]): TileFeature {

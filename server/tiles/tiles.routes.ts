@@ -7,8 +7,8 @@ import { findTileSource, tileSources } from './sources';
 import { isValidTile } from './tile-math';
 import { createTileService } from './tiles.service';
 
-export function tileRoutes({ db }: AppDeps) {
-  const tiles = createTileService(db);
+export function tileRoutes({ db, config }: AppDeps) {
+  const tiles = createTileService(db, { cacheBytes: config.TILE_CACHE_MB * 2 ** 20 });
   const { router, add } = apiRouter('/tiles');
   const doc = { method: 'get', path: '/:source/:z/:x/:y.mvt', access: 'areas:read', summary: 'Mapbox Vector Tile of a source (see /api/sources)', tag: 'tiles', produces: 'application/vnd.mapbox-vector-tile' } as const;
   add(doc, async (req, res) => {

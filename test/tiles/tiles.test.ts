@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VectorTile } from '@mapbox/vector-tile';
-import { PbfReader } from 'pbf';
 import { EVERYWHERE } from '../../server/auth/scope';
 import type { Db } from '../../server/db/knex';
 import { createTestDb } from '../helpers/db';
@@ -8,15 +6,7 @@ import { serveApp } from '../helpers/http';
 import { insertSquareDistrict } from '../helpers/areas-fixture';
 import { findTileSource } from '../../server/tiles/sources';
 import { encodeWithPostgis, encodeWithVtPbf, postgisHasMvt } from '../../server/tiles/tiles.repo';
-import { tileOf } from '../helpers/tiles';
-
-
-function decode(buf: ArrayBuffer | Uint8Array, layer: string) {
-  const vt = new VectorTile(new PbfReader(buf instanceof Uint8Array ? buf : new Uint8Array(buf)));
-  const l = vt.layers[layer];
-  if (!l) return [];
-  return Array.from({ length: l.length }, (_, i) => l.feature(i));
-}
+import { decodeLayer as decode, tileOf } from '../helpers/tiles';
 
 let db: Db;
 let http: Awaited<ReturnType<typeof serveApp>>;
@@ -103,8 +93,8 @@ describe('vector tiles', () => {
     const t = tileOf(origin.x0 + origin.dx, origin.y0 + origin.dy / 2, 13);
     const src = findTileSource('areas')!;
     const summarise = (buf: Uint8Array) => decode(buf, 'areas').map((f) => `${f.properties.code}:${f.type}`).sort();
-    const fromPostgis = summarise(await encodeWithPostgis(db.knex, src, t, EVERYWHERE));
+    const fromPostgis = summarise((await encodeWithPostgis(db.knex, src, t, EVERYWHERE)).body);
     expect(fromPostgis).toHaveLength(7);
-    expect(summarise(await encodeWithVtPbf(db.knex, src, t, EVERYWHERE))).toEqual(fromPostgis);
+    expect(summarise((await encodeWithVtPbf(db.knex, src, t, EVERYWHERE)).body)).toEqual(fromPostgis);
   });
 });
