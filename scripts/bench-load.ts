@@ -108,7 +108,8 @@ if (await isEmpty(db)) {
 const { rows: [district] } = await knex.raw(`select ST_XMin(e) as "minLng", ST_YMin(e) as "minLat", ST_XMax(e) as "maxLng", ST_YMax(e) as "maxLat"
   from (select ST_Extent(geom) as e from admin_areas where level = 'district') d`);
 if (district.minLng === null) throw new Error('no district in admin_areas: seed the demo into an empty database');
-// the heatmaps' windows end after the last event other than this bench's, which ingests events of today
+// the heatmaps' windows end after the last event other than this bench's; the events it ingests fall in their last
+// 30 days (late reports), so every window takes them in while it is being read
 const { rows: [{ toDay }] } = await knex.raw(
   `select ((coalesce(max(occurred_at), now()) at time zone 'Asia/Shanghai')::date + 1)::text as "toDay" from events where source not like 'load-%'`);
 
@@ -178,13 +179,13 @@ function heatmapRequest(): string {
   return `/api/heatmap?${params}`;
 }
 
-/** One event a grid worker reports: somewhere in the district, now. */
+/** One event a grid worker reports: somewhere in the district, in the last 30 days of the heatmaps' windows. */
 function ingestBody(): string {
   return JSON.stringify({
     external_id: `${SOURCE}-${++ingested}`,
     type: pick(eventTypes),
     severity: rng.int(1, 3),
-    occurred_at: new Date().toISOString(),
+    occurred_at: new Date(Date.parse(`${toDay}T00:00:00+08:00`) - rng.next() * 30 * 86_400_000).toISOString(),
     lng: rng.range(district.minLng, district.maxLng),
     lat: rng.range(district.minLat, district.maxLat),
     note: 'bench:load',
@@ -279,7 +280,7 @@ function printTargets(all: Row, errors: number) {
 const mix = KINDS.map((k) => `${fmt(100 * MIX[k])} % ${k}`).join(', ');
 console.log(`mix: ${mix} (drawn per request); tiles: sources ${tileSources.map((s) => s.id).join(', ')} at zooms ${ZOOMS[0]}–${ZOOMS.at(-1)} over the district; `
   + `heatmaps: count 60 %, risk 24 %, hotspot 16 %, windows of ${[30, 90, 365].join('/')} days to ${toDay}, a fifth district-wide, a fifth filtered by one type; `
-  + `ingest: POST /api/events?source=${SOURCE}, JSON, a new external id each`);
+  + `ingest: POST /api/events?source=${SOURCE}, JSON, a new external id each, occurred in the windows' last 30 days`);
 
 const runs: RunStats[] = [];
 try {

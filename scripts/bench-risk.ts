@@ -4,7 +4,8 @@
  *    demo events, and where the time goes (each ingest stage timed apart on a sample);
  * 2. in-process assignment (GridIndex, PolygonIndex) against a turf point-in-polygon loop over all
  *    grids and a PostGIS ST_Contains join;
- * 3. GET /api/heatmap latency (rollups) against the same counts grouped on the fly from the events.
+ * 3. GET /api/heatmap latency, each window read from the rollups and kept in memory (the window cache),
+ *    against the same counts grouped on the fly from the events.
  *
  *   DATABASE_URL=postgres://…/bench_risk npm run bench:risk -- [--events 10000000] [--batch 1000000]
  *                 [--points 1000000] [--requests 50] [--runs 3]
@@ -104,11 +105,15 @@ if (await isEmpty(db)) {
 // revoked at its end
 const token = await createApiToken(knex, { name: `bench-risk ${new Date().toISOString()}`, role: 'admin', areaCode: null });
 const AUTH = { authorization: `Bearer ${token.secret}` };
-// the rate limit counts per token: the heatmap step alone sends 12 × (--requests + 3) requests
-const app = buildApp({ db, config: loadConfig({ ...process.env, RATE_LIMIT_PER_MINUTE: '0' }), jobs: new JobRegistry() });
-const server = app.listen(0, '127.0.0.1');
-await once(server, 'listening');
-const port = (server.address() as AddressInfo).port;
+// the rate limit counts per token: the heatmap step alone sends 24 × (--requests + 3) requests. Two servers: one
+// reads every heatmap window from the rollups (no window cache), the other keeps windows in memory as the server does
+const serve = async (env: Record<string, string>) => {
+  const listening = buildApp({ db, config: loadConfig({ ...process.env, RATE_LIMIT_PER_MINUTE: '0', ...env }), jobs: new JobRegistry() }).listen(0, '127.0.0.1');
+  await once(listening, 'listening');
+  return listening;
+};
+const [server, cachingServer] = [await serve({ HEATMAP_CACHE_CELLS: '0' }), await serve({})];
+const [port, cachingPort] = [server, cachingServer].map((s) => (s.address() as AddressInfo).port);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-risk-'));
 const places = await loadEventPlaces(knex);
 try {
@@ -119,6 +124,7 @@ try {
 } finally {
   rmSync(tmp, { recursive: true, force: true });
   server.close();
+  cachingServer.close();
   await revokeApiToken(knex, token.id, EVERYWHERE);
   await db.close();
 }
@@ -318,29 +324,39 @@ async function heatmapStep() {
     { label: `one street, 100 days (from ${hundredDaysFrom}), res 10`, bbox: street, res: 10, from: hundredDaysFrom },
   ];
   console.log(`${fmt(windowEvents)} events in the window ${fromDay} … ${endDay} (exclusive); ${REQUESTS} requests per API row after ${WARM_UP} warm-ups, ${ON_THE_FLY_RUNS} runs on the fly`);
-  console.log('| query | metric | cells | API p50, ms | API p95, ms | on the fly p50, ms | on the fly p95, ms | API × faster (p50) | same counts |\n|---|---|---:|---:|---:|---:|---:|---:|---|');
+  console.log('| query | metric | cells | API p50, ms | API p95, ms | cached p50, ms | cached p95, ms | on the fly p50, ms | on the fly p95, ms | API × faster (p50) | cached × faster (p50) | same counts |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const c of cases) {
     const bbox = [c.bbox.minLng, c.bbox.minLat, c.bbox.maxLng, c.bbox.maxLat].join(',');
     const fly = await onTheFly(c.bbox, c.res, c.from, endDay);
     for (const metric of ['count', 'risk', 'hotspot']) {
-      const url = `http://127.0.0.1:${port}/api/heatmap?bbox=${bbox}&from=${c.from}&to=${endDay}&res=${c.res}&metric=${metric}`;
-      const get = async () => { const r = await fetch(url, { headers: AUTH }); if (!r.ok) throw new Error(`${r.status}: ${await r.text()}`); return r.json() as Promise<{ cells: string[]; counts: number[] }>; };
-      for (let i = 0; i < WARM_UP; i++) await get();
-      const times: number[] = [];
-      let answer = { cells: [] as string[], counts: [] as number[] };
-      for (let i = 0; i < REQUESTS; i++) {
-        const [t, a] = await seconds(get);
-        times.push(1000 * t);
-        answer = a;
-      }
-      const [p50, p95] = [quantile(times, 0.5), quantile(times, 0.95)];
+      const query = `/api/heatmap?bbox=${bbox}&from=${c.from}&to=${endDay}&res=${c.res}&metric=${metric}`;
+      const [api, cached] = [await latencies(port, query), await latencies(cachingPort, query)];
+      const faster = (t: { p50: number }) => fmt(fly.p50 / t.p50, 2);
       const baseline = metric === 'count'
-        ? `${fmt(fly.p50)} | ${fmt(fly.p95)} | ${fmt(fly.p50 / p50, 2)} | ${sameCounts(answer, fly.counts)}`
-        : '| | |';
-      console.log(`| ${c.label} | ${metric} | ${fmt(answer.cells.length)} | ${fmt(p50, 1)} | ${fmt(p95, 1)} | ${baseline} |`);
+        ? `${fmt(fly.p50)} | ${fmt(fly.p95)} | ${faster(api)} | ${faster(cached)} | ${[api, cached].map((t) => sameCounts(t.answer, fly.counts)).join(', ')}`
+        : '| | | | |';
+      console.log(`| ${c.label} | ${metric} | ${fmt(api.answer.cells.length)} | ${fmt(api.p50, 1)} | ${fmt(api.p95, 1)} | ${fmt(cached.p50, 1)} | ${fmt(cached.p95, 1)} | ${baseline} |`);
     }
   }
   console.log('targets: city-wide p95 ≤ 100 ms with 10 M events; ≥ 20× faster than on the fly');
+}
+
+/** Latency of --requests GETs of a heatmap after WARM_UP more, and the last answer. */
+async function latencies(port: number, query: string) {
+  const get = async () => {
+    const r = await fetch(`http://127.0.0.1:${port}${query}`, { headers: AUTH });
+    if (!r.ok) throw new Error(`${r.status}: ${await r.text()}`);
+    return r.json() as Promise<{ cells: string[]; counts: number[] }>;
+  };
+  for (let i = 0; i < WARM_UP; i++) await get();
+  const times: number[] = [];
+  let answer = { cells: [] as string[], counts: [] as number[] };
+  for (let i = 0; i < REQUESTS; i++) {
+    const [t, a] = await seconds(get);
+    times.push(1000 * t);
+    answer = a;
+  }
+  return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), answer };
 }
 
 /** The count heatmap grouped from the raw events: parent cell of events.h3, cells overlapping the bbox. */

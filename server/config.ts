@@ -31,7 +31,7 @@ const schema = z.object({
   SUPPRESS_BELOW: z.coerce.number().int().min(1).default(5)
     .describe('for callers without the permission events:read (planner, viewer), heatmap cells with fewer events are folded into their parent or hidden'),
   HEATMAP_CACHE_CELLS: z.coerce.number().int().min(0).default(1_000_000)
-    .describe('H3 cells of heatmap windows kept in memory (about 100 bytes each), over all windows; the least recently used go first'),
+    .describe('H3 cells of heatmap windows kept in memory (about 130 bytes each), over all windows; the least recently used go first'),
   TILE_CACHE_MB: z.coerce.number().min(0).default(64)
     .describe('encoded vector tiles kept in memory, in MiB (0: none); a tile is served from it only while no edit of the tables it is drawn from has committed since; the least recently used go first'),
 });

@@ -46,10 +46,10 @@ export async function windowSums(knex: Knex, res: number, window: DayWindow, typ
 /**
  * Like windowSums, but one row per cell with the types (all, or those listed) weighed in the
  * database: Σ type weight × Σ severity weight × decay growth, so a city-wide risk map moves one
- * row per cell rather than one per cell and type.
+ * row per cell rather than one per cell and type. `cells` (hex), when given, limits the answer to them.
  */
-export async function windowRiskSums(knex: Knex, res: number, window: DayWindow, types: string[] | null, weights: RiskWeights, scope: Scope = EVERYWHERE): Promise<CellRiskSums[]> {
-  const rows = scope.prefix ? scopedRows(res, window, { each: types }, null, scope, true) : windowRows(res, window, { each: types }, null);
+export async function windowRiskSums(knex: Knex, res: number, window: DayWindow, types: string[] | null, weights: RiskWeights, scope: Scope = EVERYWHERE, cells: string[] | null = null): Promise<CellRiskSums[]> {
+  const rows = scope.prefix ? scopedRows(res, window, { each: types }, cells, scope, true) : windowRows(res, window, { each: types }, cells);
   const typeWeights = Object.entries(weights.byType);
   const { rows: sums } = await knex.raw(
     `select cell::text as cell, sum(n1 + n2 + n3 + n4 + n5)::int as count,

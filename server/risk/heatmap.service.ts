@@ -6,12 +6,14 @@ import { eventDays } from './heatmap.repo';
 import { hazardScores } from './hazard-scores';
 import { cellScores, DEFAULT_RISK_MODEL, type RiskModel } from './risk-model';
 import { resolutionForZoom, type HeatmapQuery } from './risk.schema';
-import { areaCells, bboxOverlap, cellCentres, districtCells, lngRange } from './study-area';
+import { areaCells, bboxCells, bboxOverlap, cellCentres, districtCells, lngRange } from './study-area';
 import { suppressSmallCounts } from './suppression';
 import { cachedWindow, cellsOverlapping, derived } from './window-cache';
 import { cstMidnight, type DayWindow } from './time-window';
 
 const DAY_MS = 86_400_000;
+/** A bbox holding at most this share of the study area's cells reads its own cells while its window is not in memory. */
+const SQL_FILTER_MAX_SHARE = 0.25;
 
 export interface HeatmapAnswer {
   res: number;
@@ -74,7 +76,13 @@ export async function heatmap(knex: Knex, q: HeatmapQuery, access: HeatmapAccess
   const window = await resolveWindow(knex, q, scope);
   const inBbox = q.bbox ? bboxOverlap(q.bbox, res) : null;
   const weights = { byType: model.weightsByType, defaultType: model.defaultTypeWeight, bySeverity: model.severityWeights };
-  const sums = await cachedWindow(knex, { res, window, types: q.types ?? null, scope, weights }, opts.cacheCells);
+  const studyCells = () => (scope.prefix ? areaCells(knex, scope.areaCode!, res) : districtCells(knex, res));
+  // a small bbox's cells, read alone while its whole window is not in memory (hot spots need the whole window)
+  const cover = q.bbox && q.metric !== 'hotspot' ? async () => {
+    const cells = bboxCells(q.bbox!, res);
+    return cells.length <= SQL_FILTER_MAX_SHARE * (await studyCells()).length ? cells : null;
+  } : undefined;
+  const sums = await cachedWindow(knex, { res, window, types: q.types ?? null, scope, weights }, opts.cacheCells, cover);
   const shownIndices = inBbox ? cellsOverlapping(sums, inBbox) : [...sums.cells.keys()];
   const totalEvents = shownIndices.reduce((total, i) => total + sums.counts[i], 0);
   const base = { res, metric: q.metric, window, types: q.types ?? null, suppressed: !access.details, totalEvents };
@@ -82,7 +90,7 @@ export async function heatmap(knex: Knex, q: HeatmapQuery, access: HeatmapAccess
   if (q.metric === 'hotspot') {
     // hot spots are measured over the whole study area, so a cell's z does not change as the map pans;
     // a bounded scope's study area is its area's cells, as the districts' are the unbounded one's
-    const study = await (scope.prefix ? areaCells(knex, scope.areaCode!, res) : districtCells(knex, res));
+    const study = await studyCells();
     const gi = derived(sums, `gi*|${q.k}|${q.fdr}|${study.length}`, () => giStar(study, new Map(sums.cells.map((c, i) => [c, sums.counts[i]])), { k: q.k, fdr: q.fdr }));
     const centres = cellCentres(study);
     const near = inBbox ? centres.byLng.subarray(...lngRange(centres.sortedLng, study.length, inBbox.lngFrom, inBbox.lngTo)) : study.keys();

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { cellToBoundary, cellToLatLng, getHexagonEdgeLengthAvg, polygonToCells, UNITS } from 'h3-js';
+import { cellToBoundary, cellToLatLng, getHexagonEdgeLengthAvg, polygonToCells, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS, UNITS } from 'h3-js';
 import type { Bbox } from '../http/validate';
 
 /**
@@ -127,3 +127,9 @@ function inRing(ring: number[][], x: number, y: number): boolean {
 
 const cross = (o: number[], a: number[], b: number[]) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
 const segmentsCross = (p: number[], q: number[], r: number[], s: number[]) => cross(r, s, p) * cross(r, s, q) < 0 && cross(p, q, r) * cross(p, q, s) < 0;
+
+const bboxRing = (b: Bbox) => [[b.minLng, b.minLat], [b.maxLng, b.minLat], [b.maxLng, b.maxLat], [b.minLng, b.maxLat], [b.minLng, b.minLat]];
+
+/** Cells overlapping a bbox (any part of the cell inside): a few milliseconds for a screen of res-10 cells. */
+export const bboxCells = (b: Bbox, res: number): string[] =>
+  polygonToCellsExperimental([bboxRing(b)], res, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true);

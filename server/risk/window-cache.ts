@@ -74,21 +74,28 @@ export function eventsCommitted(knex: Knex, version: number, events: CommittedEv
  * The sums of a window as of the events' current version: from memory when cached at that
  * version, or cached at an older one and the events committed since are known here (single
  * events from this server's ingest); else read from the database (rollups, or a scope's events)
- * in one snapshot with the version they hold. Requests for a window being read wait for it.
+ * in one snapshot with the version they hold, and kept. Requests for a window being read wait
+ * for it, but for those with a `cover`: the cells of a small bbox (null when it is not small),
+ * which read just those cells meanwhile (a res-10 window of a city's events takes a while).
  * At most `maxCells` cells are held over all windows; the least recently used go first (0: every
- * window is read).
+ * window is read, and nothing kept).
  */
-export async function cachedWindow(knex: Knex, key: WindowKey, maxCells: number): Promise<WindowCells> {
-  if (maxCells === 0) return readWindow(knex, key);
+export async function cachedWindow(knex: Knex, key: WindowKey, maxCells: number, cover?: () => Promise<string[] | null>): Promise<WindowCells> {
+  if (maxCells === 0) return readWindow(knex, key, (await cover?.()) ?? null);
   const cache = cacheOf(knex);
   const id = JSON.stringify([key.res, key.window.from, key.window.to, key.types, key.scope.prefix, key.weights]);
   const current = await dataVersion(knex, 'events');
-  for (let slot = cache.slots.get(id); slot; slot = cache.slots.get(id)) {
+  let slot = cache.slots.get(id);
+  while (slot && (slot.held || !cover)) {
     const w = await slot.reading.catch(() => null); // a failed read has left the cache: read again
-    if (!w || cache.slots.get(id) !== slot) continue;
+    if (!w || cache.slots.get(id) !== slot) {
+      slot = cache.slots.get(id);
+      continue;
+    }
     const grown = w.version >= current ? 0 : catchUp(w, key, cache.added, current);
     if (grown === null) {
       drop(cache, id, slot);
+      slot = undefined;
       break;
     }
     cache.cellsHeld += grown;
@@ -97,7 +104,14 @@ export async function cachedWindow(knex: Knex, key: WindowKey, maxCells: number)
     evict(cache, maxCells, id);
     return w;
   }
-  const slot: Slot = { reading: readWindow(knex, key) };
+  slot ??= startReading(cache, knex, key, id, maxCells);
+  const cells = cover && (await cover());
+  return cells ? readWindow(knex, key, cells) : slot.reading;
+}
+
+/** Reads a whole window into the cache; a failed read leaves it. */
+function startReading(cache: Cache, knex: Knex, key: WindowKey, id: string, maxCells: number): Slot {
+  const slot: Slot = { reading: readWindow(knex, key, null) };
   cache.slots.set(id, slot);
   slot.reading.then((w) => {
     if (cache.slots.get(id) !== slot) return;
@@ -105,7 +119,7 @@ export async function cachedWindow(knex: Knex, key: WindowKey, maxCells: number)
     cache.cellsHeld += w.cells.length;
     evict(cache, maxCells, id);
   }, () => { if (cache.slots.get(id) === slot) cache.slots.delete(id); });
-  return slot.reading;
+  return slot;
 }
 
 function drop(cache: Cache, id: string, slot: Slot) {
@@ -121,10 +135,11 @@ function evict(cache: Cache, maxCells: number, keep: string) {
   }
 }
 
-async function readWindow(knex: Knex, key: WindowKey): Promise<WindowCells> {
+/** A window's sums (of `cells` only, when given) and the events' version they hold, read in one snapshot. */
+async function readWindow(knex: Knex, key: WindowKey, cells: string[] | null): Promise<WindowCells> {
   return knex.transaction(async (trx) => {
     const version = await dataVersion(trx, 'events');
-    const sums = await windowRiskSums(trx, key.res, key.window, key.types, key.weights, key.scope);
+    const sums = await windowRiskSums(trx, key.res, key.window, key.types, key.weights, key.scope, cells);
     const w: WindowCells = { version, cells: [], counts: [], weightedGrowth: [], lat: [], lng: [], byLngUpTo: 0, indexOf: new Map(), changes: 0, derived: new Map() };
     const located = sums.map((s) => ({ ...s, centre: cellToLatLng(s.cell) })).sort((a, b) => a.centre[1] - b.centre[1]);
     for (const s of located) addCell(w, s.cell, s.count, s.weightedGrowth, s.centre);

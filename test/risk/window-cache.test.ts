@@ -60,9 +60,9 @@ async function expectSameAnswers(a: App, b: App, queries: string[]) {
 }
 
 /** Statements that read event windows (the rollups) while `run` runs. */
-async function windowReads(run: () => Promise<unknown>): Promise<number> {
-  let reads = 0;
-  const count = (q: { sql: string }) => { if (q.sql.includes('event_cells')) reads++; };
+async function windowReads(run: () => Promise<unknown>): Promise<string[]> {
+  const reads: string[] = [];
+  const count = (q: { sql: string }) => { if (q.sql.includes('event_cells')) reads.push(q.sql); };
   db.knex.on('query', count);
   try { await run(); } finally { db.knex.off('query', count); }
   return reads;
@@ -92,7 +92,7 @@ describe('the heatmap window cache', () => {
     // in the window, before it, after it, and in the west street
     const events = [...Array.from({ length: 12 }, (_, i) => randomEvent(1000 + i, { day: 10 + i })), randomEvent(1100, { day: 1 }), randomEvent(1101, { day: 85 }), randomEvent(1102, { west: true, day: 30 })];
     for (const e of events) await post(cached, e);
-    expect(await windowReads(async () => { for (const q of QUERIES) await get(cached, q); })).toBe(0);
+    expect(await windowReads(async () => { for (const q of QUERIES) await get(cached, q); })).toEqual([]);
     const inWindow = events.filter((e) => e.occurred_at >= '2026-01-04T16:00:00.000Z' && e.occurred_at < '2026-03-19T16:00:00.000Z').length;
     expect((await get(cached, QUERIES[0])).totalEvents).toBe(before.totalEvents + inWindow);
     await expectSameAnswers(cached, fresh, [...QUERIES, ...QUERIES.map((q) => q + westBbox())]);
@@ -109,7 +109,7 @@ describe('the heatmap window cache', () => {
       const { inserted } = await insertEvents(trx, null, events);
       await rollUp(trx, { ids: inserted.map((r) => r.id) });
     });
-    expect(await windowReads(() => get(cached, QUERIES[0]))).toBeGreaterThan(0);
+    expect(await windowReads(() => get(cached, QUERIES[0]))).not.toEqual([]);
     await expectSameAnswers(cached, fresh, QUERIES);
   });
 
@@ -118,8 +118,24 @@ describe('the heatmap window cache', () => {
     const before = await get(westCached, QUERIES[0]);
     const events = [randomEvent(3000, { west: true, day: 20 }), randomEvent(3001, { west: true, day: 21 }), { ...randomEvent(3002, { day: 22 }), lng: box.x0 + 1.5 * box.dx }];
     for (const e of events) await post(cached, e);
-    expect(await windowReads(() => get(westCached, QUERIES[0]))).toBe(0);
+    expect(await windowReads(() => get(westCached, QUERIES[0]))).toEqual([]);
     expect((await get(westCached, QUERIES[0])).totalEvents).toBe(before.totalEvents + 2);
     await expectSameAnswers(westCached, westFresh, QUERIES);
+  });
+
+  it('when a small bbox asks for a window not yet in memory, then it reads just its cells, and its answer equals the whole window\'s and one read afresh', async () => {
+    // about 300 × 250 m of the west street: a few res-10 cells of the district's
+    const small = `&bbox=${[box.x0 + 0.3 * box.dx, box.y0 + 0.3 * box.dy, box.x0 + 0.6 * box.dx, box.y0 + 0.6 * box.dy].join(',')}`;
+    // windows no other test asked for
+    const windows = ['from=2026-01-07&to=2026-03-07', 'from=2026-01-08&to=2026-03-08'];
+    const queries = ['count', 'risk'].map((metric, i) => `metric=${metric}&res=10&${windows[i]}${small}`);
+    for (const [i, q] of queries.entries()) {
+      let answer: Answer | undefined;
+      expect((await windowReads(async () => { answer = await get(cached, q); })).some((sql) => sql.includes('cell = any')), q).toBe(true);
+      await get(cached, `metric=count&res=10&${windows[i]}`); // the whole window, now in memory
+      expect(await windowReads(async () => expect(await get(cached, q)).toEqual(answer))).toEqual([]);
+      expect(answer!.totalEvents, q).toBeGreaterThan(0);
+    }
+    await expectSameAnswers(cached, fresh, queries);
   });
 });
