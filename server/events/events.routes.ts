@@ -12,7 +12,7 @@ import { eventDetail, listEvents, setStatus, storedId } from './events-read.repo
 import { eventInScope } from './event-scope';
 import { insertEvents } from './events.repo';
 import { rollUp } from './rollups';
-import { eventsCommitted } from '../risk/window-cache';
+import { ingestTransaction } from '../risk/window-cache';
 import { assignQuery, bulkQuery, eventIdParams, listEventsQuery, singleQuery, statusBody } from './events.schema';
 import { GridIndex } from './grid-index';
 import { ingestEvents, outsideAreaReason, type IngestArea } from './ingest';
@@ -79,11 +79,11 @@ export function eventRoutes({ db, config }: AppDeps) {
     if (area && !eventInScope(area.scope, event)) {
       throw new AppError(403, 'out_of_scope', `the event lies ${outsideAreaReason(area)}; nothing was written`, { area: area.scope.areaCode });
     }
-    const { inserted, version } = await db.knex.transaction(async (trx) => {
+    const { inserted } = await ingestTransaction(db.knex, async (trx, announce) => {
       const written = await insertEvents(trx, null, [event]);
-      return { ...written, version: written.inserted.length ? await rollUp(trx, { ids: written.inserted.map((r) => r.id) }) : 0 };
+      if (written.inserted.length) announce(await rollUp(trx, { ids: written.inserted.map((r) => r.id) }), [event]);
+      return written;
     });
-    if (version) eventsCommitted(db.knex, version, [event]);
     const id = inserted[0]?.id ?? (await storedId(db.knex, event.source, event.externalId!));
     const scope = scopeOfRequest(req);
     // a re-send answers the stored event, unless the one stored under that key lies outside the caller's scope

@@ -7,7 +7,7 @@ import { readEventRow } from './event-row';
 import { eventInScope } from './event-scope';
 import { insertEvents, type AssignedEvent } from './events.repo';
 import { rollUp } from './rollups';
-import { eventsCommitted, MAX_EVENTS_ADDED } from '../risk/window-cache';
+import { ingestTransaction, MAX_EVENTS_ADDED } from '../risk/window-cache';
 import type { GridIndex } from './grid-index';
 import type { EventFormat, NumberedRecord } from './record-streams';
 
@@ -64,8 +64,7 @@ export async function ingestEvents(
   const maxRows = opts.maxRows ?? Infinity;
   // the events written, for the cached heatmap windows to add (none past MAX_EVENTS_ADDED: they are read again)
   let written: AssignedEvent[] | null = [];
-  let version = 0;
-  await knex.transaction(async (trx) => {
+  await ingestTransaction(knex, async (trx, announce) => {
     // a batch's statements grow with it (the roll-up of a million events takes a minute): the
     // batch is bounded by EVENT_BATCH_MAX_ROWS, not by the interactive STATEMENT_TIMEOUT_MS
     await trx.raw('set local statement_timeout = 0');
@@ -114,7 +113,7 @@ export async function ingestEvents(
     }
     await flush();
     await writing;
-    if (result.accepted) version = await rollUp(trx, { batchId: batch.id });
+    const version = result.accepted ? await rollUp(trx, { batchId: batch.id }) : 0;
     result.rejected = allRejects.length;
     result.rejects = allRejects.slice(0, LISTED_REJECTS);
     if (opts.mode === 'all' && allRejects.length && outsideArea === allRejects.length) {
@@ -127,8 +126,8 @@ export async function ingestEvents(
     await trx.raw(`update event_batches set rows = ?, accepted = ?, duplicates = ?, rejected = ?, rejects_csv = ? where id = ?`,
       [result.rows, result.accepted, result.duplicates, result.rejected, allRejects.length ? rejectsCsv(allRejects) : null, batch.id]);
     result.batchId = batch.id;
+    if (version) announce(version, written);
   });
-  if (version) eventsCommitted(knex, version, written);
   return result;
 }
 

@@ -107,7 +107,10 @@ function studyValues(studyCells: readonly string[], values: ReadonlyMap<string, 
   return { x, valuesInside };
 }
 
+/** The study areas as sets, kept per array as its neighbourhoods are. */
+const studySets = new WeakMap<readonly string[], Set<string>>();
 function outside(studyCells: readonly string[], values: ReadonlyMap<string, number>): string[] {
-  const study = new Set(studyCells);
+  let study = studySets.get(studyCells);
+  if (!study) studySets.set(studyCells, (study = new Set(studyCells)));
   return [...values.keys()].filter((cell) => !study.has(cell));
 }

@@ -50,24 +50,48 @@ interface Cache {
   /** cells of the read windows, over all */
   cellsHeld: number;
   added: Map<number, CommittedEvents>;
+  /** versions this server's ingests are committing: settled true once committed, false if not */
+  committing: Map<number, Promise<boolean>>;
 }
 
 /** One cache per database (tests open many in one process). */
 const caches = new WeakMap<Knex, Cache>();
 const cacheOf = (knex: Knex): Cache => {
   let c = caches.get(knex);
-  if (!c) caches.set(knex, (c = { slots: new Map(), cellsHeld: 0, added: new Map() }));
+  if (!c) caches.set(knex, (c = { slots: new Map(), cellsHeld: 0, added: new Map(), committing: new Map() }));
   return c;
 };
 
 /**
- * Records the events an ingest committed as `version` of the events, so cached windows catch up
- * by adding them rather than reading the window again. Called after the commit.
+ * Runs an ingest's transaction. Its last act is to `announce` the events it added and the
+ * events' version its roll-up gave them; once the commit went through, cached windows can add
+ * them rather than be read again. Until it is known here whether the commit went through (the
+ * commit lands in the database a moment before), a request that sees the version waits for it.
  */
-export function eventsCommitted(knex: Knex, version: number, events: CommittedEvents): void {
-  const { added } = cacheOf(knex);
-  added.set(version, events && events.length <= MAX_EVENTS_ADDED ? events : null);
-  while (added.size > KEPT_VERSIONS) added.delete(added.keys().next().value!);
+export async function ingestTransaction<T>(knex: Knex, body: (trx: Knex.Transaction, announce: (version: number, events: CommittedEvents) => void) => Promise<T>): Promise<T> {
+  const cache = cacheOf(knex);
+  let settle: ((committed: boolean) => void) | undefined;
+  const announce = (version: number, events: CommittedEvents) => {
+    const settled = new Promise<boolean>((resolve) => {
+      settle = (committed) => {
+        if (cache.committing.get(version) === settled) cache.committing.delete(version);
+        if (committed) {
+          cache.added.set(version, events && events.length <= MAX_EVENTS_ADDED ? events : null);
+          while (cache.added.size > KEPT_VERSIONS) cache.added.delete(cache.added.keys().next().value!);
+        }
+        resolve(committed);
+      };
+    });
+    cache.committing.set(version, settled);
+  };
+  try {
+    const done = await knex.transaction((trx) => body(trx, announce));
+    settle?.(true);
+    return done;
+  } catch (e) {
+    settle?.(false);
+    throw e;
+  }
 }
 
 /**
@@ -92,6 +116,11 @@ export async function cachedWindow(knex: Knex, key: WindowKey, maxCells: number,
       slot = cache.slots.get(id);
       continue;
     }
+    const committing = unknownVersions(cache, w.version, current).map((v) => cache.committing.get(v)).filter((c) => c !== undefined);
+    if (committing.length) {
+      await Promise.all(committing);
+      continue;
+    }
     const grown = w.version >= current ? 0 : catchUp(w, key, cache.added, current);
     if (grown === null) {
       drop(cache, id, slot);
@@ -107,6 +136,13 @@ export async function cachedWindow(knex: Knex, key: WindowKey, maxCells: number,
   slot ??= startReading(cache, knex, key, id, maxCells);
   const cells = cover && (await cover());
   return cells ? readWindow(knex, key, cells) : slot.reading;
+}
+
+/** Versions after `from` up to `to` whose events are not known here. */
+function unknownVersions(cache: Cache, from: number, to: number): number[] {
+  const unknown: number[] = [];
+  for (let v = from + 1; v <= to; v++) if (!cache.added.has(v)) unknown.push(v);
+  return unknown;
 }
 
 /** Reads a whole window into the cache; a failed read leaves it. */

@@ -62,7 +62,7 @@ async function expectSameAnswers(a: App, b: App, queries: string[]) {
 /** Statements that read event windows (the rollups) while `run` runs. */
 async function windowReads(run: () => Promise<unknown>): Promise<string[]> {
   const reads: string[] = [];
-  const count = (q: { sql: string }) => { if (q.sql.includes('event_cells')) reads.push(q.sql); };
+  const count = (q: { sql: string }) => { if (q.sql.includes('from event_cells')) reads.push(q.sql); };
   db.knex.on('query', count);
   try { await run(); } finally { db.knex.off('query', count); }
   return reads;
@@ -96,6 +96,16 @@ describe('the heatmap window cache', () => {
     const inWindow = events.filter((e) => e.occurred_at >= '2026-01-04T16:00:00.000Z' && e.occurred_at < '2026-03-19T16:00:00.000Z').length;
     expect((await get(cached, QUERIES[0])).totalEvents).toBe(before.totalEvents + inWindow);
     await expectSameAnswers(cached, fresh, [...QUERIES, ...QUERIES.map((q) => q + westBbox())]);
+  });
+
+  it('when single events are committed while heatmaps are asked for, then no window is read again and the answers end equal to ones read afresh', async () => {
+    for (const q of QUERIES) await get(cached, q);
+    const reads = await windowReads(() => Promise.all([
+      ...Array.from({ length: 16 }, (_, i) => post(cached, randomEvent(4000 + i, { day: 20 + i }))),
+      ...Array.from({ length: 16 }, (_, i) => get(cached, QUERIES[i % QUERIES.length])),
+    ]));
+    expect(reads).toEqual([]);
+    await expectSameAnswers(cached, fresh, QUERIES);
   });
 
   it('when events are written by another process (no events known here), then the cached windows are read again and still equal answers read afresh', async () => {
