@@ -75,7 +75,8 @@ export async function heatmap(knex: Knex, q: HeatmapQuery, access: HeatmapAccess
   const res = q.res ?? resolutionForZoom(q.zoom ?? 11);
   const window = await resolveWindow(knex, q, scope);
   const inBbox = q.bbox ? bboxOverlap(q.bbox, res) : null;
-  const weights = { byType: model.weightsByType, defaultType: model.defaultTypeWeight, bySeverity: model.severityWeights };
+  // counts and hot spots read the rollups' all-types rows; risk weighs each type's
+  const weights = q.metric === 'risk' ? { byType: model.weightsByType, defaultType: model.defaultTypeWeight, bySeverity: model.severityWeights } : null;
   const studyCells = () => (scope.prefix ? areaCells(knex, scope.areaCode!, res) : districtCells(knex, res));
   // a small bbox's cells, read alone while its whole window is not in memory (hot spots need the whole window)
   const cover = q.bbox && q.metric !== 'hotspot' ? async () => {

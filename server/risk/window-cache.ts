@@ -5,12 +5,15 @@ import { dataVersion } from '../db/data-versions';
 import type { AssignedEvent } from '../events/events.repo';
 import { eventInScope } from '../events/event-scope';
 import { DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS } from '../events/rollups';
-import { windowRiskSums, type RiskWeights } from './heatmap.repo';
+import { windowRiskSums, windowSums, type RiskWeights } from './heatmap.repo';
 import { lngRange, type BboxOverlap } from './study-area';
 import { cstMidnight, type DayWindow } from './time-window';
 
-/** What a heatmap sums: one resolution, window, type filter and scope, weighed by one risk model. */
-export interface WindowKey { res: number; window: DayWindow; types: string[] | null; scope: Scope; weights: RiskWeights }
+/**
+ * What a heatmap sums: one resolution, window, type filter and scope, weighed by one risk model's
+ * weights, or counted only (`weights` null: read from the rollups' all-types rows, one per cell).
+ */
+export interface WindowKey { res: number; window: DayWindow; types: string[] | null; scope: Scope; weights: RiskWeights | null }
 
 /**
  * The per-cell sums of one window, as of one version of the events (server/db/data-versions.ts);
@@ -20,7 +23,7 @@ export interface WindowCells {
   version: number;
   cells: string[];
   counts: number[];
-  /** Σ type weight × severity weight × decay growth: risk points once multiplied by the decay at the window's end */
+  /** Σ type weight × severity weight × decay growth: risk points once multiplied by the decay at the window's end (0 when counted only) */
   weightedGrowth: number[];
   lat: number[];
   lng: number[];
@@ -164,6 +167,12 @@ function drop(cache: Cache, id: string, slot: Slot) {
 }
 
 /** Drops read windows, least recently used first, but `keep`, until at most `maxCells` cells are held. */
+/** An event's risk points before decay, as the rollups sum them: type weight × severity weight × 2^(days since the decay epoch / half-life) (growthSql). */
+function weightedGrowth(e: Pick<AssignedEvent, 'type' | 'severity' | 'occurredAt'>, weights: RiskWeights): number {
+  const typeWeight = Object.hasOwn(weights.byType, e.type) ? weights.byType[e.type] : weights.defaultType;
+  return typeWeight * weights.bySeverity[e.severity] * 2 ** ((e.occurredAt.getTime() - DECAY_EPOCH_MS) / DAY_MS / DECAY_HALF_LIFE_DAYS);
+}
+
 function evict(cache: Cache, maxCells: number, keep: string) {
   for (const [id, slot] of cache.slots) {
     if (cache.cellsHeld <= maxCells) return;
@@ -175,7 +184,10 @@ function evict(cache: Cache, maxCells: number, keep: string) {
 async function readWindow(knex: Knex, key: WindowKey, cells: string[] | null): Promise<WindowCells> {
   return knex.transaction(async (trx) => {
     const version = await dataVersion(trx, 'events');
-    const sums = await windowRiskSums(trx, key.res, key.window, key.types, key.weights, key.scope, cells);
+    const sums = key.weights
+      ? await windowRiskSums(trx, key.res, key.window, key.types, key.weights, key.scope, cells)
+      : (await windowSums(trx, key.res, key.window, key.types ? { each: key.types } : { all: true }, cells, key.scope, { countsOnly: true }))
+        .map((c) => ({ cell: c.cell, count: c.n.reduce((a, b) => a + b, 0), weightedGrowth: 0 }));
     const w: WindowCells = { version, cells: [], counts: [], weightedGrowth: [], lat: [], lng: [], byLngUpTo: 0, indexOf: new Map(), changes: 0, derived: new Map() };
     const located = sums.map((s) => ({ ...s, centre: cellToLatLng(s.cell) })).sort((a, b) => a.centre[1] - b.centre[1]);
     for (const s of located) addCell(w, s.cell, s.count, s.weightedGrowth, s.centre);
@@ -213,10 +225,7 @@ function catchUp(w: WindowCells, key: WindowKey, added: Map<number, CommittedEve
     for (const e of added.get(v)!) {
       const t = e.occurredAt.getTime();
       if (t < fromMs || t >= toMs || !e.h3 || (types && !types.has(e.type)) || !eventInScope(key.scope, e)) continue;
-      const typeWeight = Object.hasOwn(key.weights.byType, e.type) ? key.weights.byType[e.type] : key.weights.defaultType;
-      // as the rollups store it (growthSql): 2^(days since the decay epoch / half-life)
-      const growth = 2 ** ((t - DECAY_EPOCH_MS) / DAY_MS / DECAY_HALF_LIFE_DAYS);
-      addCell(w, cellToParent(e.h3, key.res), 1, typeWeight * key.weights.bySeverity[e.severity] * growth);
+      addCell(w, cellToParent(e.h3, key.res), 1, key.weights ? weightedGrowth(e, key.weights) : 0);
       w.changes++;
     }
   }
