@@ -136,9 +136,11 @@ export async function cachedWindow(knex: Knex, key: WindowKey, maxCells: number,
     evict(cache, maxCells, id);
     return w;
   }
-  slot ??= startReading(cache, knex, key, id, maxCells);
-  const cells = cover && (await cover());
-  return cells ? readWindow(knex, key, cells) : slot.reading;
+  const reading = (slot ?? startReading(cache, knex, key, id, maxCells)).reading;
+  if (!cover) return reading;
+  const cells = await cover();
+  // not a small bbox: wait for the whole window like any other request
+  return cells ? readWindow(knex, key, cells) : cachedWindow(knex, key, maxCells);
 }
 
 /** Versions after `from` up to `to` whose events are not known here. */
@@ -166,13 +168,13 @@ function drop(cache: Cache, id: string, slot: Slot) {
   cache.cellsHeld -= slot.held?.cells.length ?? 0;
 }
 
-/** Drops read windows, least recently used first, but `keep`, until at most `maxCells` cells are held. */
 /** An event's risk points before decay, as the rollups sum them: type weight × severity weight × 2^(days since the decay epoch / half-life) (growthSql). */
 function weightedGrowth(e: Pick<AssignedEvent, 'type' | 'severity' | 'occurredAt'>, weights: RiskWeights): number {
   const typeWeight = Object.hasOwn(weights.byType, e.type) ? weights.byType[e.type] : weights.defaultType;
   return typeWeight * weights.bySeverity[e.severity] * 2 ** ((e.occurredAt.getTime() - DECAY_EPOCH_MS) / DAY_MS / DECAY_HALF_LIFE_DAYS);
 }
 
+/** Drops read windows, least recently used first, but `keep`, until at most `maxCells` cells are held. */
 function evict(cache: Cache, maxCells: number, keep: string) {
   for (const [id, slot] of cache.slots) {
     if (cache.cellsHeld <= maxCells) return;
