@@ -92,7 +92,7 @@ export async function heatmap(knex: Knex, q: HeatmapQuery, access: HeatmapAccess
     // hot spots are measured over the whole study area, so a cell's z does not change as the map pans;
     // a bounded scope's study area is its area's cells, as the districts' are the unbounded one's
     const study = await studyCells();
-    const gi = derived(sums, `gi*|${q.k}|${q.fdr}|${study.length}`, () => giStar(study, new Map(sums.cells.map((c, i) => [c, sums.counts[i]])), { k: q.k, fdr: q.fdr }));
+    const gi = derived(sums, `gi*|${q.k}|${q.fdr}`, study, () => giStar(study, new Map(sums.cells.map((c, i) => [c, sums.counts[i]])), { k: q.k, fdr: q.fdr }));
     const centres = cellCentres(study);
     const near = inBbox ? centres.byLng.subarray(...lngRange(centres.sortedLng, study.length, inBbox.lngFrom, inBbox.lngTo)) : study.keys();
     const shown = [];

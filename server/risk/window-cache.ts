@@ -32,11 +32,12 @@ export interface WindowCells {
   indexOf: Map<string, number>;
   /** how many times events were added since the sums were read, for answers derived from them (hot spots) */
   changes: number;
-  derived: Map<string, { changes: number; value: unknown }>;
+  derived: Map<string, { changes: number; basis: object; value: unknown }>;
 }
 
-/** The events one committed ingest added; null: too many to add in process (the windows are read again). */
+/** The events one committed ingest added; null: more than MAX_EVENTS_ADDED (the windows are read again). */
 export type CommittedEvents = Pick<AssignedEvent, 'h3' | 'type' | 'severity' | 'occurredAt' | 'communityCode' | 'streetCode' | 'districtCode'>[] | null;
+type KnownEvents = NonNullable<CommittedEvents>;
 
 /** Events of one ingest added to cached windows in process; a larger ingest makes them be read again. */
 export const MAX_EVENTS_ADDED = 500;
@@ -52,7 +53,8 @@ interface Cache {
   slots: Map<string, Slot>;
   /** cells of the read windows, over all */
   cellsHeld: number;
-  added: Map<number, CommittedEvents>;
+  /** the events of recent versions, where this server committed them and they were few enough to add */
+  added: Map<number, KnownEvents>;
   /** versions this server's ingests are committing: settled true once committed, false if not */
   committing: Map<number, Promise<boolean>>;
 }
@@ -78,8 +80,8 @@ export async function ingestTransaction<T>(knex: Knex, body: (trx: Knex.Transact
     const settled = new Promise<boolean>((resolve) => {
       settle = (committed) => {
         if (cache.committing.get(version) === settled) cache.committing.delete(version);
-        if (committed) {
-          cache.added.set(version, events && events.length <= MAX_EVENTS_ADDED ? events : null);
+        if (committed && events) {
+          cache.added.set(version, events);
           while (cache.added.size > KEPT_VERSIONS) cache.added.delete(cache.added.keys().next().value!);
         }
         resolve(committed);
@@ -119,18 +121,18 @@ export async function cachedWindow(knex: Knex, key: WindowKey, maxCells: number,
       slot = cache.slots.get(id);
       continue;
     }
-    const committing = unknownVersions(cache, w.version, current).map((v) => cache.committing.get(v)).filter((c) => c !== undefined);
+    const unknown = unknownVersions(cache, w.version, current);
+    const committing = unknown.map((v) => cache.committing.get(v)).filter((c) => c !== undefined);
     if (committing.length) {
       await Promise.all(committing);
       continue;
     }
-    const grown = w.version >= current ? 0 : catchUp(w, key, cache.added, current);
-    if (grown === null) {
+    if (unknown.length) {
       drop(cache, id, slot);
       slot = undefined;
       break;
     }
-    cache.cellsHeld += grown;
+    if (w.version < current) cache.cellsHeld += catchUp(w, key, cache.added, current);
     cache.slots.delete(id);
     cache.slots.set(id, slot);
     evict(cache, maxCells, id);
@@ -214,12 +216,8 @@ function addCell(w: WindowCells, cell: string, count: number, weightedGrowth: nu
   w.lng.push(lng);
 }
 
-/**
- * Adds the events of the versions after the window's up to `to`, if every one of them is known
- * here; returns how many cells that added, or null when some version's events are not known.
- */
-function catchUp(w: WindowCells, key: WindowKey, added: Map<number, CommittedEvents>, to: number): number | null {
-  for (let v = w.version + 1; v <= to; v++) if (!added.get(v)) return null;
+/** Adds the events of the versions after the window's up to `to` (all known here); returns how many cells that added. */
+function catchUp(w: WindowCells, key: WindowKey, added: Map<number, KnownEvents>, to: number): number {
   const [fromMs, toMs] = [Date.parse(cstMidnight(key.window.from)), Date.parse(cstMidnight(key.window.to))];
   const types = key.types && new Set(key.types);
   const before = w.cells.length;
@@ -245,12 +243,13 @@ export function cellsOverlapping(w: WindowCells, overlap: BboxOverlap): number[]
 }
 
 /**
- * A value derived from a window's sums (hot spots), computed again only after events were added.
+ * A value derived from a window's sums and `basis` (hot spots: the study area's cells), computed
+ * again only after events were added or for another basis.
  */
-export function derived<T>(w: WindowCells, name: string, compute: () => T): T {
+export function derived<T>(w: WindowCells, name: string, basis: object, compute: () => T): T {
   const held = w.derived.get(name);
-  if (held && held.changes === w.changes) return held.value as T;
+  if (held && held.changes === w.changes && held.basis === basis) return held.value as T;
   const value = compute();
-  w.derived.set(name, { changes: w.changes, value });
+  w.derived.set(name, { changes: w.changes, basis, value });
   return value;
 }
