@@ -38,6 +38,12 @@ export const localTimeSql = (occurredAt: string) => `((${occurredAt} at time zon
 export const growthSql = (occurredAt: string) =>
   `power(2::float8, (date_part('epoch', ${occurredAt}) * 1000 - cast(? as float8)) / 86400000 / cast(? as float8))`;
 
+/**
+ * An event's decay growth at `ms` (epoch milliseconds), as growthSql computes it: what the rollups
+ * store per event; its inverse at a window's end is the decay that turns growth into risk points then.
+ */
+export const decayGrowth = (ms: number, halfLifeDays: number = DECAY_HALF_LIFE_DAYS) => 2 ** ((ms - DECAY_EPOCH_MS) / 86_400_000 / halfLifeDays);
+
 export const SEVERITIES = [1, 2, 3, 4, 5];
 
 /** SQL select list: n1…n5 (events per severity) and g1…g5 (their decay growth), over rows with `severity` and `growth` columns. */

@@ -1,14 +1,13 @@
 import type { Knex } from 'knex';
 import { EVERYWHERE, scopeSql, type Scope } from '../auth/scope';
 import { eventScopeSql } from '../events/event-scope';
-import { DECAY_EPOCH_MS, growthSql } from '../events/rollups';
+import { DECAY_EPOCH_MS, decayGrowth, growthSql } from '../events/rollups';
 import { notFound } from '../http/errors';
 import { exposurePlan } from '../hazards/exposure.repo';
 import { hazardPointsAt, loadHazards } from './hazard-scores';
 import { DEFAULT_RISK_MODEL, rankGrids, type GridRank, type RiskModel } from './risk-model';
 import { cstMidnight, type DayWindow } from './time-window';
 
-const DAY_MS = 86_400_000;
 
 export interface GridRisk extends GridRank { name: string | null; events: number; hazardPoints: number }
 
@@ -35,7 +34,7 @@ export async function gridRisk(knex: Knex, window: DayWindow, opts: { plan?: num
      from events e where e.occurred_at >= ? and e.occurred_at < ? and e.grid_code is not null and ${eventsWithin.sql} ${opts.types ? 'and e.type = any(?::text[])' : ''}
      group by 1, 2, 3`,
     [DECAY_EPOCH_MS, model.halfLifeDays, cstMidnight(window.from), cstMidnight(window.to), ...eventsWithin.bindings, ...(opts.types ? [opts.types] : [])]);
-  const decayAtEnd = 2 ** (-(Date.parse(cstMidnight(window.to)) - DECAY_EPOCH_MS) / DAY_MS / model.halfLifeDays);
+  const decayAtEnd = 1 / decayGrowth(Date.parse(cstMidnight(window.to)), model.halfLifeDays);
   const byGrid = new Map<string, { points: number; events: number }>();
   for (const s of sums as { grid_code: string; type: string; severity: number; n: number; growth: number }[]) {
     const typeWeight = Object.hasOwn(model.weightsByType, s.type) ? model.weightsByType[s.type] : model.defaultTypeWeight;

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { EVERYWHERE, type Scope } from '../auth/scope';
-import { DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS } from '../events/rollups';
+import { DECAY_HALF_LIFE_DAYS, decayGrowth } from '../events/rollups';
 import { giStar } from './gi-star';
 import { eventDays } from './heatmap.repo';
 import { hazardScores } from './hazard-scores';
@@ -53,7 +53,7 @@ export interface HeatmapAccess { details: boolean; suppressBelow: number; scope?
 /** Decay of growth at the window's end: risk points = weighted growth × this. */
 function decayAt(endMs: number, model: RiskModel): number {
   if (model.halfLifeDays !== DECAY_HALF_LIFE_DAYS) throw new RangeError(`the rollups hold decay at a ${DECAY_HALF_LIFE_DAYS}-day half-life, not ${model.halfLifeDays}`);
-  return 2 ** (-(endMs - DECAY_EPOCH_MS) / DAY_MS / DECAY_HALF_LIFE_DAYS);
+  return 1 / decayGrowth(endMs);
 }
 
 /** Heatmap settings of the server: the cells of windows kept in memory (0: none; HEATMAP_CACHE_CELLS), and the risk model. */

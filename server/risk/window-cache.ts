@@ -4,7 +4,7 @@ import type { Scope } from '../auth/scope';
 import { dataVersion } from '../db/data-versions';
 import type { AssignedEvent } from '../events/events.repo';
 import { eventInScope } from '../events/event-scope';
-import { DECAY_EPOCH_MS, DECAY_HALF_LIFE_DAYS } from '../events/rollups';
+import { decayGrowth } from '../events/rollups';
 import { windowRiskSums, windowSums, type RiskWeights } from './heatmap.repo';
 import { lngRange, type BboxOverlap } from './study-area';
 import { cstMidnight, type DayWindow } from './time-window';
@@ -43,7 +43,6 @@ type KnownEvents = NonNullable<CommittedEvents>;
 export const MAX_EVENTS_ADDED = 500;
 /** Versions whose events are remembered; a window older than that is read again. */
 const KEPT_VERSIONS = 1_000;
-const DAY_MS = 86_400_000;
 
 /** A window being read, or read (then `held`). */
 interface Slot { reading: Promise<WindowCells>; held?: WindowCells }
@@ -170,10 +169,10 @@ function drop(cache: Cache, id: string, slot: Slot) {
   cache.cellsHeld -= slot.held?.cells.length ?? 0;
 }
 
-/** An event's risk points before decay, as the rollups sum them: type weight × severity weight × 2^(days since the decay epoch / half-life) (growthSql). */
+/** An event's risk points before decay, as the rollups sum them: type weight × severity weight × decay growth. */
 function weightedGrowth(e: Pick<AssignedEvent, 'type' | 'severity' | 'occurredAt'>, weights: RiskWeights): number {
   const typeWeight = Object.hasOwn(weights.byType, e.type) ? weights.byType[e.type] : weights.defaultType;
-  return typeWeight * weights.bySeverity[e.severity] * 2 ** ((e.occurredAt.getTime() - DECAY_EPOCH_MS) / DAY_MS / DECAY_HALF_LIFE_DAYS);
+  return typeWeight * weights.bySeverity[e.severity] * decayGrowth(e.occurredAt.getTime());
 }
 
 /** Drops read windows, least recently used first, but `keep`, until at most `maxCells` cells are held. */
