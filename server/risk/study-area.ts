@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import pointInPolygon from 'point-in-polygon-hao';
 import { cellToBoundary, cellToLatLng, getHexagonEdgeLengthAvg, polygonToCells, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS, UNITS } from 'h3-js';
 import type { Bbox } from '../http/validate';
 
@@ -108,21 +109,11 @@ export function bboxOverlap(b: Bbox, res: number): BboxOverlap {
 function polygonOverlapsBox(ring: number[][], b: Bbox): boolean {
   if (ring.some(([x, y]) => x >= b.minLng && x <= b.maxLng && y >= b.minLat && y <= b.maxLat)) return true;
   const corners = [[b.minLng, b.minLat], [b.maxLng, b.minLat], [b.maxLng, b.maxLat], [b.minLng, b.maxLat]];
-  if (corners.some(([x, y]) => inRing(ring, x, y))) return true;
+  if (corners.some((c) => pointInPolygon(c, [ring]) !== false)) return true; // 0: on the boundary
   for (let i = 0; i + 1 < ring.length; i++) {
     for (let j = 0; j < 4; j++) if (segmentsCross(ring[i], ring[i + 1], corners[j], corners[(j + 1) % 4])) return true;
   }
   return false;
-}
-
-function inRing(ring: number[][], x: number, y: number): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }
 
 const cross = (o: number[], a: number[], b: number[]) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
