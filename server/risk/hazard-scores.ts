@@ -34,14 +34,15 @@ const CACHED_SCORE_SETS = 12;
  * Hazard proximity risk points per H3 cell at `res`: each hazard source adds its level's weight,
  * stepped down ring by ring (its type's ring distances), to the cells whose centres lie within
  * its outermost ring; `keep` filters the answer (e.g. to a bbox), given each cell's centre. Computed for all cells once per
- * resolution and state of the hazard sources (a digest of every row), then served from memory.
+ * resolution and state of the hazard sources (a digest of every row's id and row version, xmin,
+ * which any update changes: hashing each geometry cost ~10 ms a request), then served from memory.
  * A bounded scope counts only the sources in its area; its scores are kept apart (the key holds
  * the scope's prefix as well as the digest of its own sources).
  */
 export async function hazardScores(knex: Knex, res: number, model: RiskModel, keep: (cell: string, lat: number, lng: number) => boolean, scope: Scope = EVERYWHERE): Promise<Map<string, number>> {
   const within = geomInScopeSql('h.geom', scope);
   const { rows: [{ digest }] } = await knex.raw(
-    `select md5(coalesce(string_agg(concat_ws('|', h.id, h.type, h.level, md5(ST_AsBinary(h.geom))), ',' order by h.id), '')) as digest from hazard_sources h where ${within.sql}`,
+    `select md5(coalesce(string_agg(h.id || ':' || h.xmin, ',' order by h.id), '')) as digest from hazard_sources h where ${within.sql}`,
     within.bindings);
   const key = `${scope.prefix}|${res}|${digest}|${JSON.stringify(model.hazardProximity)}`;
   let pending = scoresCache.get(key);
